@@ -1,0 +1,37 @@
+# leanprove. `make setup` once, then `make test`.
+GO      ?= go
+PKGS    ?= ./...
+BIN     := bin
+
+.PHONY: setup build test test-short bench lint fmt vet hip clean
+
+setup:
+	@bash scripts/setup.sh
+
+build:
+	$(GO) build -o $(BIN)/ ./cmd/...
+
+# The whole suite, with the race detector: the search, the Lean client and the
+# batch runner are concurrent.
+test:
+	$(GO) vet $(PKGS)
+	$(GO) test -race -count=1 $(PKGS)
+
+test-short:
+	$(GO) test -short $(PKGS)
+
+# Benchmarks; compare runs with benchstat (go run golang.org/x/perf/cmd/benchstat@latest old.txt new.txt).
+bench:
+	$(GO) test -run='^$$' -bench=. -benchmem $(PKGS)
+
+lint: vet
+	@out=$$(gofmt -l $$(git ls-files '*.go')); if [ -n "$$out" ]; then echo "gofmt needed:"; echo "$$out"; exit 1; fi
+
+vet:
+	$(GO) vet $(PKGS)
+
+fmt:
+	gofmt -w $$(git ls-files '*.go')
+
+clean:
+	rm -rf $(BIN)

@@ -1,0 +1,140 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"sort"
+	"strings"
+
+	"github.com/rs/zerolog"
+)
+
+// env is what every mode receives: where to write, and the logger.
+type env struct {
+	stdout io.Writer
+	stderr io.Writer
+	log    zerolog.Logger
+}
+
+// A mode is one subcommand, in the style of cmd/go's base.Command.
+type mode struct {
+	name  string
+	short string
+	run   func(ctx context.Context, e *env, args []string) error
+}
+
+// modes lists every subcommand; "prove" is the default when the first
+// argument is a flag.
+func modes() []mode {
+	return []mode{
+		{"prove", "prove one theorem (--theorem NAME)", runProve},
+		{"batch", "prove every theorem with sorry under the given paths", runBatch},
+		{"report", "automation-rate reports of stored runs", runReport},
+		{"serve", "JSON-RPC 2.0 proof service over stdio or TCP", runServe},
+		{"bench", "offline search against recorded traces", runBench},
+		{"corpus", "import, extract and summarize tactic traces", runCorpus},
+		{"policy", "train and evaluate tactic policies", runPolicy},
+		{"theorems", "generate the theorem library's per-layer files", runTheorems},
+	}
+}
+
+// usageError marks errors that deserve exit status 2 and a pointer to -h.
+type usageError struct{ err error }
+
+func (u usageError) Error() string { return u.err.Error() }
+func (u usageError) Unwrap() error { return u.err }
+
+func usagef(format string, args ...any) error {
+	return usageError{fmt.Errorf(format, args...)}
+}
+
+// errNotProved ends a run that searched properly but found no proof: exit 1.
+var errNotProved = errors.New("not proved")
+
+// errNotImplemented marks modes that later work fills in.
+var errNotImplemented = errors.New("not implemented yet")
+
+// run is main without the process: it parses args, runs one mode and
+// returns the exit status.
+func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
+	e := &env{
+		stdout: stdout,
+		stderr: stderr,
+		log:    zerolog.New(zerolog.ConsoleWriter{Out: stderr, NoColor: true}).With().Timestamp().Logger(),
+	}
+	name := "prove"
+	if len(args) > 0 && !strings.HasPrefix(args[0], "-") {
+		name, args = args[0], args[1:]
+	}
+	if name == "help" {
+		printUsage(stdout)
+		return 0
+	}
+	var m *mode
+	for _, c := range modes() {
+		if c.name == name {
+			m = &c
+			break
+		}
+	}
+	if m == nil {
+		fmt.Fprintf(stderr, "prove: unknown mode %q\n", name)
+		printUsage(stderr)
+		return 2
+	}
+	prefix := "prove"
+	if m.name != "prove" {
+		prefix += " " + m.name
+	}
+	err := m.run(ctx, e, args)
+	switch {
+	case err == nil:
+		return 0
+	case errors.Is(err, flag.ErrHelp):
+		return 0
+	case errors.Is(err, errNotProved):
+		return 1
+	}
+	var ue usageError
+	if errors.As(err, &ue) {
+		fmt.Fprintf(stderr, "%s: %v\n", prefix, err)
+		fmt.Fprintf(stderr, "Run '%s -h' for usage.\n", prefix)
+		return 2
+	}
+	fmt.Fprintf(stderr, "%s: %v\n", prefix, err)
+	return 2
+}
+
+func printUsage(w io.Writer) {
+	fmt.Fprintln(w, "usage: prove [MODE] [flags]")
+	fmt.Fprintln(w, "\nModes:")
+	ms := modes()
+	sort.SliceStable(ms, func(i, j int) bool { return ms[i].name == "prove" && ms[j].name != "prove" })
+	for _, m := range ms {
+		fmt.Fprintf(w, "  %-9s %s\n", m.name, m.short)
+	}
+	fmt.Fprintln(w, "\nWith no mode, prove proves one theorem: prove --theorem NAME.")
+}
+
+// newFlagSet returns a flag set for mode name that reports to e.stderr
+// instead of exiting.
+func newFlagSet(e *env, name string) *flag.FlagSet {
+	fs := flag.NewFlagSet("prove "+name, flag.ContinueOnError)
+	fs.SetOutput(e.stderr)
+	return fs
+}
+
+// parseFlags parses args into fs and turns a parse failure into a usage
+// error; -h yields flag.ErrHelp, which run treats as success.
+func parseFlags(fs *flag.FlagSet, args []string) error {
+	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return err
+		}
+		return usageError{err}
+	}
+	return nil
+}
