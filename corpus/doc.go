@@ -1,0 +1,27 @@
+// Package corpus holds tactic traces: the (state, tactic, next state) steps of
+// recorded proofs that train the learned policy and drive offline evaluation.
+//
+// Its parts:
+//
+//   - Theorem and Step (trace.go) are the records. A Theorem is one
+//     declaration with its proof steps in order; a Step is the pretty-printed
+//     proof state before a tactic, the tactic, the state after it ("no goals"
+//     when it closed the last goal) and the premises it used when known.
+//   - Load (load.go) imports LeanDojo Benchmark 4 JSON (an array of theorem
+//     records, a single record, or an object mapping names to records) and
+//     JSON-lines files of theorem records or of flat step pairs. Malformed
+//     input is an error naming the file and the record; Options.SkipBad
+//     counts and skips bad records instead.
+//   - Split (split.go) divides theorems into train and development parts by a
+//     hash of the theorem's full name, so a theorem never straddles the two
+//     and the split does not depend on file order.
+//   - ParseState and StateKey (state.go) turn trace text into search.State
+//     values and normalize goal text into the key replay uses.
+//   - Replay (replay.go) is a search.Prover built from traces: a tactic
+//     succeeds from a recorded state exactly when a recorded proof applied it
+//     there, giving the recorded next state.
+//   - Store (store.go, results.go) is the bbolt database of traces, runs,
+//     per-theorem results and the (state, tactic) outcome cache.
+//   - ExtractStatic (extract.go) reads declarations and their tactic blocks
+//     from .lean source without Lean.
+package corpus

@@ -1,0 +1,358 @@
+package corpus
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"sort"
+)
+
+// Options control Load.
+type Options struct {
+	// SkipBad skips malformed records, counting them in LoadResult.Skipped,
+	// instead of failing on the first one.
+	SkipBad bool
+}
+
+// LoadResult is what Load read from one file.
+type LoadResult struct {
+	Theorems []Theorem
+	Skipped  int    // malformed records skipped under Options.SkipBad
+	Format   string // "leandojo" or "jsonl-pairs" or "jsonl-theorems"
+}
+
+// Load reads one trace file: LeanDojo Benchmark 4 JSON (an array of theorem
+// records, one record, or an object mapping names to records), JSON lines of
+// theorem records, or JSON lines of step pairs
+// ({"theorem", "file", "state_before", "tactic", "state_after", "premises"};
+// consecutive lines of one theorem become its steps in order).
+func Load(path string, opts Options) (*LoadResult, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, fmt.Errorf("load traces: %w", err)
+	}
+	defer f.Close()
+	return LoadReader(path, f, opts)
+}
+
+// LoadFiles loads several files and concatenates their theorems.
+func LoadFiles(paths []string, opts Options) (*LoadResult, error) {
+	all := &LoadResult{}
+	for _, p := range paths {
+		r, err := Load(p, opts)
+		if err != nil {
+			return nil, err
+		}
+		all.Theorems = append(all.Theorems, r.Theorems...)
+		all.Skipped += r.Skipped
+		all.Format = r.Format
+	}
+	return all, nil
+}
+
+// LoadReader is Load for an open reader; name is used in errors.
+func LoadReader(name string, r io.Reader, opts Options) (*LoadResult, error) {
+	data, err := io.ReadAll(r)
+	if err != nil {
+		return nil, fmt.Errorf("read %s: %w", name, err)
+	}
+	l := &loader{name: name, opts: opts, res: &LoadResult{}}
+	trimmed := bytes.TrimLeft(data, " \t\r\n\ufeff")
+	switch {
+	case len(trimmed) == 0:
+		return nil, fmt.Errorf("%s: empty file: %w", name, ErrUnknownFormat)
+	case trimmed[0] == '[':
+		err = l.array(data)
+	case trimmed[0] == '{':
+		if firstLineIsJSON(trimmed) {
+			err = l.lines(data)
+		} else {
+			err = l.object(data)
+		}
+	default:
+		return nil, fmt.Errorf("%s: starts with %q, want a JSON array or object (LeanDojo Benchmark 4) or JSON lines: %w",
+			name, trimmed[0], ErrUnknownFormat)
+	}
+	if err != nil {
+		return nil, err
+	}
+	return l.res, nil
+}
+
+type loader struct {
+	name string
+	opts Options
+	res  *LoadResult
+}
+
+// bad reports a malformed record: an error, or a count under SkipBad.
+func (l *loader) bad(where string, err error) error {
+	if l.opts.SkipBad {
+		l.res.Skipped++
+		return nil
+	}
+	return fmt.Errorf("%s: %s: %w (use --skip-bad to skip such records)", l.name, where, err)
+}
+
+func (l *loader) array(data []byte) error {
+	l.res.Format = "leandojo"
+	var recs []json.RawMessage
+	if err := json.Unmarshal(data, &recs); err != nil {
+		return fmt.Errorf("%s: %s: %w", l.name, describeJSONError(data, err), ErrMalformed)
+	}
+	for i, raw := range recs {
+		th, err := decodeTheorem(raw, "")
+		if err != nil {
+			if err := l.bad(fmt.Sprintf("record %d%s", i, nameHint(raw)), err); err != nil {
+				return err
+			}
+			continue
+		}
+		l.res.Theorems = append(l.res.Theorems, th)
+	}
+	return nil
+}
+
+func (l *loader) object(data []byte) error {
+	l.res.Format = "leandojo"
+	var obj map[string]json.RawMessage
+	if err := json.Unmarshal(data, &obj); err != nil {
+		return fmt.Errorf("%s: %s: %w", l.name, describeJSONError(data, err), ErrMalformed)
+	}
+	if _, ok := obj["full_name"]; ok {
+		th, err := decodeTheorem(data, "")
+		if err != nil {
+			return l.bad("record 0"+nameHint(data), err)
+		}
+		l.res.Theorems = append(l.res.Theorems, th)
+		return nil
+	}
+	keys := make([]string, 0, len(obj))
+	for k := range obj {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	for _, k := range keys {
+		th, err := decodeTheorem(obj[k], k)
+		if err != nil {
+			if err := l.bad(fmt.Sprintf("record %q", k), err); err != nil {
+				return err
+			}
+			continue
+		}
+		l.res.Theorems = append(l.res.Theorems, th)
+	}
+	return nil
+}
+
+func (l *loader) lines(data []byte) error {
+	index := map[string]int{} // theorem key → index in res.Theorems, for pairs
+	for n, line := range bytes.Split(data, []byte("\n")) {
+		line = bytes.TrimSpace(line)
+		if len(line) == 0 {
+			continue
+		}
+		where := fmt.Sprintf("line %d", n+1)
+		var keys map[string]json.RawMessage
+		if err := json.Unmarshal(line, &keys); err != nil {
+			if err := l.bad(where, fmt.Errorf("%v: %w", err, ErrMalformed)); err != nil {
+				return err
+			}
+			continue
+		}
+		_, isTheorem := keys["traced_tactics"]
+		if _, ok := keys["steps"]; ok {
+			isTheorem = true
+		}
+		if isTheorem {
+			l.res.Format = "jsonl-theorems"
+			th, err := decodeTheorem(line, "")
+			if err != nil {
+				if err := l.bad(where+nameHint(line), err); err != nil {
+					return err
+				}
+				continue
+			}
+			l.res.Theorems = append(l.res.Theorems, th)
+			continue
+		}
+		l.res.Format = "jsonl-pairs"
+		p, err := decodePair(line)
+		if err != nil {
+			if err := l.bad(where+nameHint(line), err); err != nil {
+				return err
+			}
+			continue
+		}
+		// Lines of one theorem need not be consecutive: steps are appended
+		// to the theorem's record in file order.
+		key := p.File + "\x00" + p.Theorem
+		i, seen := index[key]
+		if !seen {
+			i = len(l.res.Theorems)
+			index[key] = i
+			l.res.Theorems = append(l.res.Theorems, Theorem{FullName: p.Theorem, FilePath: p.File})
+		}
+		l.res.Theorems[i].Steps = append(l.res.Theorems[i].Steps, p.step())
+	}
+	if l.res.Format == "" {
+		return fmt.Errorf("%s: no records: %w", l.name, ErrUnknownFormat)
+	}
+	return nil
+}
+
+// dojoTheorem is a LeanDojo Benchmark 4 theorem record; "steps" (this
+// package's own export) is accepted in place of "traced_tactics".
+type dojoTheorem struct {
+	URL           string     `json:"url"`
+	Commit        string     `json:"commit"`
+	FilePath      string     `json:"file_path"`
+	FullName      string     `json:"full_name"`
+	Statement     string     `json:"statement"`
+	Start         [2]int     `json:"start"`
+	End           [2]int     `json:"end"`
+	TracedTactics []dojoStep `json:"traced_tactics"`
+	Steps         []dojoStep `json:"steps"`
+}
+
+type dojoStep struct {
+	Tactic      string            `json:"tactic"`
+	Annotated   []json.RawMessage `json:"annotated_tactic"`
+	StateBefore *string           `json:"state_before"`
+	StateAfter  *string           `json:"state_after"`
+	Premises    []Premise         `json:"premises"`
+}
+
+// decodeTheorem decodes one theorem record; defaultName names a record
+// without full_name (the key of an object of records).
+func decodeTheorem(raw []byte, defaultName string) (Theorem, error) {
+	var d dojoTheorem
+	if err := json.Unmarshal(raw, &d); err != nil {
+		return Theorem{}, fmt.Errorf("%v: %w", err, ErrMalformed)
+	}
+	if d.FullName == "" {
+		d.FullName = defaultName
+	}
+	if d.FullName == "" {
+		return Theorem{}, fmt.Errorf("missing full_name: %w", ErrMalformed)
+	}
+	th := Theorem{FullName: d.FullName, FilePath: d.FilePath, Commit: d.Commit, URL: d.URL,
+		Statement: d.Statement, Start: d.Start, End: d.End}
+	steps := d.TracedTactics
+	if steps == nil {
+		steps = d.Steps
+	}
+	for i, ds := range steps {
+		s, err := ds.step()
+		if err != nil {
+			return Theorem{}, fmt.Errorf("step %d: %w", i, err)
+		}
+		th.Steps = append(th.Steps, s)
+	}
+	return th, nil
+}
+
+func (d dojoStep) step() (Step, error) {
+	switch {
+	case NormalizeTactic(d.Tactic) == "":
+		return Step{}, fmt.Errorf("empty tactic: %w", ErrMalformed)
+	case d.StateBefore == nil || *d.StateBefore == "":
+		return Step{}, fmt.Errorf("missing state_before: %w", ErrMalformed)
+	case d.StateAfter == nil || *d.StateAfter == "":
+		return Step{}, fmt.Errorf("missing state_after (use %q for a step that closes the proof): %w", NoGoals, ErrMalformed)
+	}
+	s := Step{Tactic: d.Tactic, StateBefore: *d.StateBefore, StateAfter: *d.StateAfter, Premises: d.Premises}
+	if len(d.Annotated) > 0 {
+		// ["text with <a>premises</a>", [{"full_name": …, "def_path": …}, …]]
+		if len(d.Annotated) != 2 {
+			return Step{}, fmt.Errorf("annotated_tactic has %d elements, want 2: %w", len(d.Annotated), ErrMalformed)
+		}
+		var ps []Premise
+		if err := json.Unmarshal(d.Annotated[1], &ps); err != nil {
+			return Step{}, fmt.Errorf("annotated_tactic premises: %v: %w", err, ErrMalformed)
+		}
+		if s.Premises == nil {
+			s.Premises = ps
+		}
+	}
+	return s, nil
+}
+
+// pair is one JSON-lines step record.
+type pair struct {
+	Theorem     string    `json:"theorem"`
+	FullName    string    `json:"full_name"`
+	File        string    `json:"file"`
+	FilePath    string    `json:"file_path"`
+	StateBefore *string   `json:"state_before"`
+	Tactic      string    `json:"tactic"`
+	StateAfter  *string   `json:"state_after"`
+	Premises    []Premise `json:"premises"`
+
+	s Step
+}
+
+func decodePair(raw []byte) (pair, error) {
+	var p pair
+	if err := json.Unmarshal(raw, &p); err != nil {
+		return pair{}, fmt.Errorf("%v: %w", err, ErrMalformed)
+	}
+	if p.Theorem == "" {
+		p.Theorem = p.FullName
+	}
+	if p.File == "" {
+		p.File = p.FilePath
+	}
+	if p.Theorem == "" {
+		return pair{}, fmt.Errorf("missing theorem name (\"theorem\" or \"full_name\"): %w", ErrMalformed)
+	}
+	s, err := dojoStep{Tactic: p.Tactic, StateBefore: p.StateBefore, StateAfter: p.StateAfter, Premises: p.Premises}.step()
+	if err != nil {
+		return pair{}, err
+	}
+	p.s = s
+	return p, nil
+}
+
+func (p pair) step() Step { return p.s }
+
+// nameHint returns " (Full.name)" when raw has a readable full_name.
+func nameHint(raw []byte) string {
+	var n struct {
+		FullName string `json:"full_name"`
+		Theorem  string `json:"theorem"`
+	}
+	if json.Unmarshal(raw, &n) != nil {
+		return ""
+	}
+	if n.FullName == "" {
+		n.FullName = n.Theorem
+	}
+	if n.FullName == "" {
+		return ""
+	}
+	return " (" + n.FullName + ")"
+}
+
+// firstLineIsJSON reports whether the first line is a complete JSON value,
+// which tells JSON lines from one pretty-printed object.
+func firstLineIsJSON(data []byte) bool {
+	line, _, _ := bytes.Cut(data, []byte("\n"))
+	return json.Valid(bytes.TrimSpace(line))
+}
+
+// describeJSONError adds the line of a syntax error to its message.
+func describeJSONError(data []byte, err error) string {
+	var se *json.SyntaxError
+	var te *json.UnmarshalTypeError
+	switch {
+	case errors.As(err, &se):
+		return fmt.Sprintf("line %d: %v", 1+bytes.Count(data[:min(int(se.Offset), len(data))], []byte("\n")), err)
+	case errors.As(err, &te):
+		return fmt.Sprintf("line %d: %v", 1+bytes.Count(data[:min(int(te.Offset), len(data))], []byte("\n")), err)
+	}
+	return err.Error()
+}

@@ -1,0 +1,179 @@
+package corpus_test
+
+import (
+	"errors"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/leanprove/leanprove/corpus"
+)
+
+func TestLoadFormats(t *testing.T) {
+	tests := []struct {
+		file      string
+		format    string
+		theorems  []string
+		steps     int
+		premises0 []string // premises of the first theorem's last step
+	}{
+		{"dojo.json", "leandojo", []string{"Foo.add_zero'", "Foo.empty", "Bar.and_swap"}, 5, []string{"Nat.add_zero"}},
+		{"pairs.jsonl", "jsonl-pairs", []string{"T.one", "T.two"}, 4, nil},
+		{"single.json", "leandojo", []string{"Single.rec"}, 1, nil},
+		{"map.json", "leandojo", []string{"Map.a", "Map.b"}, 1, nil},
+	}
+	for _, tt := range tests {
+		t.Run(tt.file, func(t *testing.T) {
+			res, err := corpus.Load(filepath.Join("testdata", tt.file), corpus.Options{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if res.Format != tt.format {
+				t.Errorf("format %q, want %q", res.Format, tt.format)
+			}
+			var names []string
+			for _, th := range res.Theorems {
+				names = append(names, th.FullName)
+			}
+			if strings.Join(names, ",") != strings.Join(tt.theorems, ",") {
+				t.Errorf("theorems %v, want %v", names, tt.theorems)
+			}
+			if n := corpus.CountSteps(res.Theorems); n != tt.steps {
+				t.Errorf("steps %d, want %d", n, tt.steps)
+			}
+			if tt.premises0 != nil {
+				steps := res.Theorems[0].Steps
+				var got []string
+				for _, p := range steps[len(steps)-1].Premises {
+					got = append(got, p.FullName)
+				}
+				if strings.Join(got, ",") != strings.Join(tt.premises0, ",") {
+					t.Errorf("premises %v, want %v", got, tt.premises0)
+				}
+			}
+		})
+	}
+}
+
+func TestLoadPairsKeepsStepOrderAndFile(t *testing.T) {
+	res, err := corpus.Load(filepath.Join("testdata", "pairs.jsonl"), corpus.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	two := res.Theorems[1]
+	if two.FilePath != "A.lean" || len(two.Steps) != 3 {
+		t.Fatalf("T.two = %+v", two)
+	}
+	want := []string{"constructor", "rfl", "trivial"}
+	for i, s := range two.Steps {
+		if s.Tactic != want[i] {
+			t.Errorf("step %d tactic %q, want %q", i, s.Tactic, want[i])
+		}
+	}
+	if !two.Steps[2].Proved() || two.Steps[1].Proved() {
+		t.Error("Proved() wrong")
+	}
+}
+
+func TestLoadMalformed(t *testing.T) {
+	tests := []struct {
+		file       string
+		wantInErr  []string
+		skipped    int
+		keptOnSkip int
+	}{
+		{"bad.json", []string{"bad.json", "record 1", "Bad.missing_state", "state_before", "--skip-bad"}, 1, 2},
+		{"bad.jsonl", []string{"bad.jsonl", "line 2"}, 1, 2},
+	}
+	for _, tt := range tests {
+		t.Run(tt.file, func(t *testing.T) {
+			path := filepath.Join("testdata", tt.file)
+			_, err := corpus.Load(path, corpus.Options{})
+			if !errors.Is(err, corpus.ErrMalformed) {
+				t.Fatalf("err = %v, want ErrMalformed", err)
+			}
+			for _, w := range tt.wantInErr {
+				if !strings.Contains(err.Error(), w) {
+					t.Errorf("error %q does not mention %q", err, w)
+				}
+			}
+			res, err := corpus.Load(path, corpus.Options{SkipBad: true})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if res.Skipped != tt.skipped || len(res.Theorems) != tt.keptOnSkip {
+				t.Errorf("skipped %d kept %d, want %d and %d", res.Skipped, len(res.Theorems), tt.skipped, tt.keptOnSkip)
+			}
+		})
+	}
+}
+
+func TestLoadUnusableFiles(t *testing.T) {
+	tests := []struct {
+		name, text string
+		want       error
+		mention    string
+	}{
+		{"empty.json", "  \n", corpus.ErrUnknownFormat, "empty"},
+		{"text.txt", "theorem foo : True := trivial", corpus.ErrUnknownFormat, "starts with"},
+		{"truncated.json", `[{"full_name": "x", "traced_tactics": [`, corpus.ErrMalformed, "line 1"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			_, err := corpus.LoadReader(tt.name, strings.NewReader(tt.text), corpus.Options{SkipBad: true})
+			if !errors.Is(err, tt.want) {
+				t.Fatalf("err = %v, want %v", err, tt.want)
+			}
+			if !strings.Contains(err.Error(), tt.name) || !strings.Contains(err.Error(), tt.mention) {
+				t.Errorf("error %q should name %s and say %q", err, tt.name, tt.mention)
+			}
+		})
+	}
+	if _, err := corpus.Load(filepath.Join("testdata", "nope.json"), corpus.Options{}); err == nil {
+		t.Error("missing file loaded")
+	}
+}
+
+func TestSplitIsByTheoremAndStable(t *testing.T) {
+	var ths []corpus.Theorem
+	for i := 0; i < 1000; i++ {
+		ths = append(ths, corpus.Theorem{FullName: "Thm" + strings.Repeat("x", i%7) + string(rune('a'+i%26)) + strings.Repeat("y", i/26)})
+	}
+	train, dev := corpus.Split(ths, 20)
+	if len(train)+len(dev) != len(ths) {
+		t.Fatalf("split lost theorems")
+	}
+	if len(dev) < 120 || len(dev) > 280 {
+		t.Errorf("dev has %d of 1000 at 20%%", len(dev))
+	}
+	// Reversed input gives the same membership.
+	rev := make([]corpus.Theorem, len(ths))
+	for i := range ths {
+		rev[len(ths)-1-i] = ths[i]
+	}
+	_, dev2 := corpus.Split(rev, 20)
+	inDev := map[string]bool{}
+	for _, th := range dev {
+		inDev[th.FullName] = true
+	}
+	for _, th := range dev2 {
+		if !inDev[th.FullName] {
+			t.Fatalf("%s changed sides when the order changed", th.FullName)
+		}
+	}
+	if len(dev2) != len(dev) {
+		t.Error("dev size depends on order")
+	}
+}
+
+func TestSharedTracesLoad(t *testing.T) {
+	dir := sharedTraces(t)
+	res, err := corpus.Load(filepath.Join(dir, "mathlib-f8b56ceb-random-val.json"), corpus.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Numbers from the README of the shared data.
+	if len(res.Theorems) != 1992 || corpus.CountSteps(res.Theorems) != 2940 {
+		t.Errorf("got %d theorems, %d steps; README says 1992 and 2940", len(res.Theorems), corpus.CountSteps(res.Theorems))
+	}
+}
