@@ -1,0 +1,220 @@
+package quantcore
+
+import (
+	"fmt"
+	"math"
+)
+
+// Options controls QuantizeMatrix. The zero value is the default format
+// (G = 64, no clip search).
+type Options struct {
+	// GroupSize is G, the weights per scale; 0 means DefaultGroupSize. It must
+	// be even and divide Cols.
+	GroupSize int
+	// ClipSearch picks, per group, the scale among 0.5..1.0 × the absmax scale
+	// that minimizes the group's squared error (see the package documentation).
+	ClipSearch bool
+}
+
+func (o Options) groupSize() int {
+	if o.GroupSize == 0 {
+		return DefaultGroupSize
+	}
+	return o.GroupSize
+}
+
+// Matrix is a quantized Rows × Cols weight matrix in the q35 format.
+type Matrix struct {
+	Rows, Cols, GroupSize int
+	// Words holds the packed pair codes, group after group, row after row.
+	Words []uint32
+	// Scales holds one fp16 scale (bits) per group, index r*(Cols/G)+g.
+	Scales []uint16
+}
+
+// GroupsPerRow is Cols / GroupSize.
+func (m *Matrix) GroupsPerRow() int { return m.Cols / m.GroupSize }
+
+// WordsPerGroup is the number of 32-bit words per group.
+func (m *Matrix) WordsPerGroup() int { return WordsPerGroup(m.GroupSize) }
+
+// BitsPerWeight is the storage cost of the format including scales.
+func (m *Matrix) BitsPerWeight() float64 { return Q35BitsPerWeight(m.GroupSize) }
+
+// Q35BitsPerWeight is (32*W + 16)/G: packed words plus one fp16 scale per group.
+func Q35BitsPerWeight(groupSize int) float64 {
+	return float64(32*WordsPerGroup(groupSize)+16) / float64(groupSize)
+}
+
+// checkShape validates the sizes shared by QuantizeMatrix and Validate.
+func checkShape(name string, rows, cols, groupSize int) error {
+	if rows <= 0 || cols <= 0 {
+		return fmt.Errorf("tensor %q: %w: %d×%d has no weights", name, ErrShape, rows, cols)
+	}
+	if groupSize <= 0 || groupSize%2 != 0 {
+		return fmt.Errorf("tensor %q: %w: group size %d must be positive and even", name, ErrGroupSize, groupSize)
+	}
+	if cols%groupSize != 0 {
+		return fmt.Errorf("tensor %q: %w: group size %d does not divide the row length %d (choose a divisor of %d)",
+			name, ErrGroupSize, groupSize, cols, cols)
+	}
+	return nil
+}
+
+// Validate checks the sizes of m's slices, every code and padding bit, and
+// that every scale is finite and non-negative.
+func (m *Matrix) Validate() error {
+	if err := checkShape("matrix", m.Rows, m.Cols, m.GroupSize); err != nil {
+		return err
+	}
+	groups := m.Rows * m.GroupsPerRow()
+	wpg := m.WordsPerGroup()
+	if len(m.Words) != groups*wpg {
+		return fmt.Errorf("%w: %d words, want %d for %d×%d at G=%d", ErrShape, len(m.Words), groups*wpg, m.Rows, m.Cols, m.GroupSize)
+	}
+	if len(m.Scales) != groups {
+		return fmt.Errorf("%w: %d scales, want %d", ErrShape, len(m.Scales), groups)
+	}
+	for g := 0; g < groups; g++ {
+		if s := m.Scales[g]; s&0x8000 != 0 || s > f16MaxBits {
+			return fmt.Errorf("%w: scale %d of group %d is negative or not finite", ErrCode, s, g)
+		}
+		if err := checkGroupWords(m.Words[g*wpg:(g+1)*wpg], m.GroupSize); err != nil {
+			return fmt.Errorf("group %d (row %d): %w", g, g/m.GroupsPerRow(), err)
+		}
+	}
+	return nil
+}
+
+// GroupScale returns the fp16 scale of a group whose largest magnitude is
+// maxAbs: maxAbs/5 rounded up to fp16. ok is false if it overflows fp16.
+func GroupScale(maxAbs float32) (scale uint16, ok bool) {
+	return F16RoundUp(float64(maxAbs) / MaxLevel)
+}
+
+// QuantizeLevel is q = clamp(roundHalfAwayFromZero(w/s), -5, 5) in float64;
+// s = 0 gives 0.
+func QuantizeLevel(w float32, scale uint16) int8 {
+	s := F16ToFloat64(scale)
+	if s == 0 {
+		return 0
+	}
+	q := math.Round(float64(w) / s)
+	return int8(max(-MaxLevel, min(MaxLevel, q)))
+}
+
+// DequantizeLevel is float32(q) * float32(s).
+func DequantizeLevel(q int8, scale uint16) float32 {
+	return float32(q) * F16ToFloat32(scale)
+}
+
+// QuantizeMatrix quantizes a row-major rows × cols float32 matrix. name is
+// used in error messages only. NaN and ±Inf are rejected with the position.
+func QuantizeMatrix(name string, w []float32, rows, cols int, opts Options) (*Matrix, error) {
+	g := opts.groupSize()
+	if err := checkShape(name, rows, cols, g); err != nil {
+		return nil, err
+	}
+	if len(w) != rows*cols {
+		return nil, fmt.Errorf("tensor %q: %w: %d values for a %d×%d matrix (want %d)", name, ErrShape, len(w), rows, cols, rows*cols)
+	}
+	for i, v := range w {
+		if math.IsNaN(float64(v)) || math.IsInf(float64(v), 0) {
+			return nil, fmt.Errorf("tensor %q: %w: %v at row %d, column %d", name, ErrNonFinite, v, i/cols, i%cols)
+		}
+	}
+	m := &Matrix{Rows: rows, Cols: cols, GroupSize: g}
+	groups := rows * (cols / g)
+	wpg := WordsPerGroup(g)
+	m.Words = make([]uint32, groups*wpg)
+	m.Scales = make([]uint16, groups)
+	levels := make([]int8, g)
+	codes := make([]uint8, g/2)
+	for gi := 0; gi < groups; gi++ {
+		group := w[gi*g : (gi+1)*g]
+		scale, err := chooseScale(group, opts.ClipSearch)
+		if err != nil {
+			return nil, fmt.Errorf("tensor %q: row %d, group %d: %w", name, gi/(cols/g), gi%(cols/g), err)
+		}
+		m.Scales[gi] = scale
+		for i, v := range group {
+			levels[i] = QuantizeLevel(v, scale)
+		}
+		for j := range codes {
+			codes[j] = PairCode(levels[2*j], levels[2*j+1])
+		}
+		PackCodes(m.Words[gi*wpg:(gi+1)*wpg], codes)
+	}
+	return m, nil
+}
+
+func maxAbs(group []float32) float32 {
+	var mx float32
+	for _, v := range group {
+		mx = max(mx, float32(math.Abs(float64(v))))
+	}
+	return mx
+}
+
+// clipSearchSteps: candidates are (1 - k/40) × absmax for k = 0..20.
+const clipSearchSteps = 20
+
+func chooseScale(group []float32, clipSearch bool) (uint16, error) {
+	mx := maxAbs(group)
+	base, ok := GroupScale(mx)
+	if !ok {
+		return 0, fmt.Errorf("%w: max |w| = %g exceeds %g", ErrScaleOverflow, mx, MaxLevel*F16MaxFinite)
+	}
+	if !clipSearch || base == 0 {
+		return base, nil
+	}
+	best, bestErr := base, groupSquaredError(group, base)
+	for k := 1; k <= clipSearchSteps; k++ {
+		s, _ := F16RoundUp(float64(mx) * (1 - float64(k)/40) / MaxLevel)
+		if s == 0 {
+			continue
+		}
+		if e := groupSquaredError(group, s); e < bestErr {
+			best, bestErr = s, e
+		}
+	}
+	return best, nil
+}
+
+func groupSquaredError(group []float32, scale uint16) float64 {
+	var sum float64
+	for _, v := range group {
+		d := float64(v) - float64(DequantizeLevel(QuantizeLevel(v, scale), scale))
+		sum += d * d
+	}
+	return sum
+}
+
+// LevelsOfGroup unpacks group gi (row-major group index) into dst (length G).
+func (m *Matrix) LevelsOfGroup(dst []int8, gi int) {
+	wpg := m.WordsPerGroup()
+	codes := make([]uint8, m.GroupSize/2)
+	UnpackCodes(codes, m.Words[gi*wpg:(gi+1)*wpg])
+	for j, c := range codes {
+		dst[2*j], dst[2*j+1] = SplitPair(c)
+	}
+}
+
+// Levels returns all levels, row-major (Rows*Cols values in -5..5).
+func (m *Matrix) Levels() []int8 {
+	out := make([]int8, m.Rows*m.Cols)
+	for gi := 0; gi < len(m.Scales); gi++ {
+		m.LevelsOfGroup(out[gi*m.GroupSize:(gi+1)*m.GroupSize], gi)
+	}
+	return out
+}
+
+// Dequantize returns the row-major float32 matrix float32(q) * float32(s).
+func (m *Matrix) Dequantize() []float32 {
+	lv := m.Levels()
+	out := make([]float32, len(lv))
+	for i, q := range lv {
+		out[i] = DequantizeLevel(q, m.Scales[i/m.GroupSize])
+	}
+	return out
+}
