@@ -50,12 +50,51 @@ func (b *budgetFlags) validate() error {
 	return nil
 }
 
+// proveFlags are the flags of every mode that proves theorems: where the
+// project is, which policy proposes tactics, and the budget.
+type proveFlags struct {
+	project string
+	policy  string
+	budget  budgetFlags
+}
+
+func (p *proveFlags) register(fs *flag.FlagSet) {
+	fs.StringVar(&p.project, "project", "theorems", "Lake project directory (holds lakefile.lean or lakefile.toml)")
+	fs.StringVar(&p.policy, "policy", "portfolio", "tactic policy: portfolio, frequency, learned:MODEL, llm:MODEL@URL, or A+B for a mixture")
+	p.budget.register(fs)
+}
+
+func (p *proveFlags) validate() error {
+	if p.project == "" {
+		return usagef("--project must name a directory")
+	}
+	if p.policy == "" {
+		return usagef("--policy must not be empty")
+	}
+	return p.budget.validate()
+}
+
+// request fills a proveRequest with these flags as defaults.
+func (p *proveFlags) request(theorem string) proveRequest {
+	return proveRequest{
+		Theorem: theorem, Project: p.project, Policy: p.policy, Mode: p.budget.mode,
+		Expansions: p.budget.expansions, Calls: p.budget.calls,
+		WallSeconds: p.budget.wall.Seconds(), Seed: p.budget.seed,
+	}
+}
+
+// proveFunc returns the function that proves one theorem with Lean.
+func (p *proveFlags) proveFunc(e *env) proveFunc {
+	return func(ctx context.Context, req proveRequest) (*proveResult, error) {
+		return nil, notImplemented("proving with Lean")
+	}
+}
+
 func runProve(ctx context.Context, e *env, args []string) error {
 	fs := newFlagSet(e, "prove")
 	theorem := fs.String("theorem", "", "full name of the theorem to prove (required)")
-	fs.String("project", "theorems", "Lake project directory")
-	var budget budgetFlags
-	budget.register(fs)
+	var pf proveFlags
+	pf.register(fs)
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
@@ -65,10 +104,11 @@ func runProve(ctx context.Context, e *env, args []string) error {
 	if *theorem == "" {
 		return usagef("--theorem NAME is required")
 	}
-	if err := budget.validate(); err != nil {
+	if err := pf.validate(); err != nil {
 		return err
 	}
-	return notImplemented("prove --theorem")
+	_, err := pf.proveFunc(e)(ctx, pf.request(*theorem))
+	return err
 }
 
 // notImplemented is the answer of a mode that is not built yet.

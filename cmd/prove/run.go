@@ -6,6 +6,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"os"
 	"sort"
 	"strings"
 
@@ -14,6 +15,7 @@ import (
 
 // env is what every mode receives: where to write, and the logger.
 type env struct {
+	stdin  io.Reader
 	stdout io.Writer
 	stderr io.Writer
 	log    zerolog.Logger
@@ -61,6 +63,7 @@ var errNotImplemented = errors.New("not implemented yet")
 // returns the exit status.
 func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	e := &env{
+		stdin:  os.Stdin,
 		stdout: stdout,
 		stderr: stderr,
 		log:    zerolog.New(zerolog.ConsoleWriter{Out: stderr, NoColor: true}).With().Timestamp().Logger(),
