@@ -1,0 +1,41 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"os"
+
+	"github.com/leanprove/leanprove/quantcore"
+)
+
+func runVectors(ctx context.Context, e *env, args []string) error {
+	fs := newFlagSet(e, "vectors")
+	out := fs.String("out", "", "output file (Q35V format, see quantcore/vectors.go)")
+	seed := fs.Uint64("seed", 1, "random seed of the generated weights and activations")
+	if err := parseFlags(fs, args); err != nil {
+		return err
+	}
+	if *out == "" {
+		return usagef("--out is required")
+	}
+	cases, err := quantcore.GenerateVectors(*seed)
+	if err != nil {
+		return err
+	}
+	f, err := os.Create(*out)
+	if err != nil {
+		return fmt.Errorf("create %s: %w", *out, err)
+	}
+	if err := quantcore.WriteVectors(f, cases); err != nil {
+		f.Close()
+		return fmt.Errorf("write %s: %w", *out, err)
+	}
+	if err := f.Close(); err != nil {
+		return fmt.Errorf("close %s: %w", *out, err)
+	}
+	for _, c := range cases {
+		fmt.Fprintf(e.stdout, "%-28s rows=%-4d cols=%-6d G=%-4d batch=%d\n", c.Name, c.M.Rows, c.M.Cols, c.M.GroupSize, len(c.XQ))
+	}
+	fmt.Fprintf(e.stdout, "wrote %d cases to %s\n", len(cases), *out)
+	return nil
+}
