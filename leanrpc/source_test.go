@@ -1,0 +1,134 @@
+package leanrpc
+
+import (
+	"errors"
+	"path/filepath"
+	"reflect"
+	"strings"
+	"testing"
+)
+
+func TestParseFileFixture(t *testing.T) {
+	f, err := ParseFile(filepath.Join("testdata", "proj", "Proj", "Basic.lean"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := []string{"Init.Data.Nat.Basic", "Init.Omega"}; !reflect.DeepEqual(f.Imports, want) {
+		t.Errorf("Imports = %q, want %q", f.Imports, want)
+	}
+	if !strings.HasSuffix(f.Text[:f.HeaderEnd], "import Init.Omega\n") {
+		t.Errorf("header = %q, want it to end after the imports", f.Text[:f.HeaderEnd])
+	}
+	type want struct {
+		kind, full string
+		line       int
+		statement  string
+		tactics    []string
+		sorry      bool
+		byBlock    bool
+		body       string
+	}
+	wants := []want{
+		{"theorem", "Proj.add_zero'", 11, "(n : Nat) : n + 0 = n", []string{"simp"}, false, true, "by\n  simp"},
+		{"theorem", "Proj.two_steps", 15, "(a b : Nat) (h : a = b) :\n    b = a", []string{"subst h", "rfl"}, false, true, ""},
+		{"lemma", "Proj.pending", 23, "(n : Nat) : n * 1 = n", []string{"sorry"}, true, true, "by sorry"},
+		{"theorem", "Proj.multi", 25, "(p q : Prop) (hp : p) (hq : q) : p ∧ q",
+			[]string{"constructor", "· exact hp", "· -- the second half\n    exact hq"}, false, true, ""},
+		{"theorem", "Proj.Deep.term_mode", 34, ": True", nil, false, false, "trivial"},
+		{"theorem", "Proj.Deep.string_sorry", 36, `: "sorry" = "sorry"`, nil, false, false, "rfl"},
+		{"theorem", "Proj.Deep.uses_sorry", 38, "(n : Nat) : n = n", nil, true, false, "sorry"},
+		{"theorem", "rooted", 41, ": 1 + 1 = 2", []string{"decide"}, false, true, "by decide"},
+		{"theorem", "Proj.with_option", 44, "(n : Nat) : n ≤ n + 1", []string{"omega"}, false, true, ""},
+		{"example", "", 47, ": 2 = 2", []string{"rfl"}, false, true, ""},
+		{"theorem", "unicode_goal", 52, "(α : Type) (xs : List α) : xs ++ [] = xs", []string{"simp"}, false, true, "by\n  simp"},
+	}
+	if len(f.Decls) != len(wants) {
+		var names []string
+		for _, d := range f.Decls {
+			names = append(names, d.FullName)
+		}
+		t.Fatalf("got %d decls %q, want %d", len(f.Decls), names, len(wants))
+	}
+	for i, w := range wants {
+		d := f.Decls[i]
+		var tacs []string
+		for _, tac := range d.Tactics {
+			tacs = append(tacs, tac.Text)
+		}
+		if d.Kind != w.kind || d.FullName != w.full || d.Line != w.line || d.Statement != w.statement ||
+			!reflect.DeepEqual(tacs, w.tactics) || d.HasSorry != w.sorry || d.ByBlock != w.byBlock {
+			t.Errorf("decl %d = {%s %q line %d stmt %q tactics %q sorry %v by %v}, want %+v",
+				i, d.Kind, d.FullName, d.Line, d.Statement, tacs, d.HasSorry, d.ByBlock, w)
+		}
+		if w.body != "" && f.Text[d.BodyStart:d.BodyEnd] != w.body {
+			t.Errorf("%s body = %q, want %q", w.full, f.Text[d.BodyStart:d.BodyEnd], w.body)
+		}
+	}
+	// Tactic lines point into the file.
+	multi := f.Decl("Proj.multi")
+	if multi.Tactics[1].Line != 27 || f.Text[multi.Tactics[1].Start:multi.Tactics[1].End] != "· exact hp" {
+		t.Errorf("multi step 2 = %+v", multi.Tactics[1])
+	}
+	// The option prefix belongs to the declaration.
+	if wo := f.Decl("Proj.with_option"); !strings.HasPrefix(wo.Signature, "set_option maxHeartbeats 400000 in\ntheorem with_option") {
+		t.Errorf("with_option signature = %q", wo.Signature)
+	}
+	// Context ends right where the declaration (with its docstring) starts.
+	az := f.Decl("Proj.add_zero'")
+	if ctx := f.Context(az); !strings.HasSuffix(ctx, "namespace Proj\n\n") {
+		t.Errorf("context of add_zero' ends %q", ctx[max(0, len(ctx)-30):])
+	}
+	if !strings.HasPrefix(az.Signature, "/-- Adding zero.") || !strings.HasSuffix(az.Signature, "n + 0 = n") {
+		t.Errorf("add_zero' signature = %q", az.Signature)
+	}
+}
+
+func TestParseSourceErrorsNameFileAndLine(t *testing.T) {
+	tests := []struct {
+		file string
+		line int
+		msg  string
+	}{
+		{"bad_end.lean", 5, "does not close"},
+		{"unterminated.lean", 4, "unterminated comment"},
+		{"unbalanced.lean", 1, "never closed"},
+	}
+	for _, tt := range tests {
+		path := filepath.Join("testdata", tt.file)
+		_, err := ParseFile(path)
+		var pe *ParseError
+		if !errors.As(err, &pe) || !errors.Is(err, ErrParse) {
+			t.Errorf("ParseFile(%s) error = %v, want *ParseError", tt.file, err)
+			continue
+		}
+		if pe.Path != path || pe.Line != tt.line || !strings.Contains(pe.Msg, tt.msg) {
+			t.Errorf("ParseFile(%s) = %v, want line %d and %q", tt.file, err, tt.line, tt.msg)
+		}
+		if !strings.HasPrefix(err.Error(), path+":") {
+			t.Errorf("error %q does not start with the file name", err)
+		}
+	}
+}
+
+func TestParseSourceInlineAndMutual(t *testing.T) {
+	src := "theorem a : True := by trivial\n" +
+		"mutual\ntheorem b : True := trivial\ntheorem c : True := by\n  exact trivial\nend\n" +
+		"def f : Nat → Nat\n  | 0 => 0\n  | n + 1 => n\n"
+	f, err := ParseSource("x.lean", src)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var names []string
+	for _, d := range f.Decls {
+		names = append(names, d.FullName)
+	}
+	if want := []string{"a", "b", "c", "f"}; !reflect.DeepEqual(names, want) {
+		t.Fatalf("names = %q, want %q", names, want)
+	}
+	if got := f.Decls[0].Tactics; len(got) != 1 || got[0].Text != "trivial" {
+		t.Errorf("inline tactics = %+v", got)
+	}
+	if d := f.Decls[3]; d.AssignAt != -1 || d.BodyStart != -1 || d.Signature != "def f : Nat → Nat" {
+		t.Errorf("pattern-matching def = %+v", d)
+	}
+}

@@ -1,0 +1,5 @@
+namespace A
+
+theorem t : True := trivial
+
+end B

@@ -1,0 +1,2 @@
+theorem t (n : Nat : n = n := by
+  rfl

@@ -1,0 +1,5 @@
+import Init
+
+theorem t : True := by
+  /- an unterminated comment
+  trivial
