@@ -1,0 +1,68 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/leanprove/leanprove/leanrpc"
+)
+
+func writeFiles(t *testing.T, root string, files map[string]string) {
+	t.Helper()
+	for name, text := range files {
+		p := filepath.Join(root, name)
+		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(p, []byte(text), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+}
+
+func TestFindTargets(t *testing.T) {
+	root := t.TempDir()
+	writeFiles(t, root, map[string]string{
+		// Top imports Lemmas, so Lemmas' theorems come first even though
+		// "Lib/Top.lean" is not after "Lib/Lemmas.lean" in every order.
+		"Lib/A_Top.lean": "import Lib.Lemmas\n\ntheorem top : True := by sorry\n",
+		"Lib/Lemmas.lean": "namespace Foo\ntheorem l1 : 1 = 1 := by sorry\ntheorem done : 2 = 2 := by rfl\n" +
+			"def helper : Nat := 3\nend Foo\nnamespace Bar\ntheorem l1 : 3 = 3 := sorry\nend Bar\n",
+		"Lib/NoTheorems.lean": "def x : Nat := 1\n",
+		"Lib/Broken.lean":     "theorem broken : (1 = 1 := by sorry\n",
+		".lake/packages/dep/Dep.lean": "theorem hidden : True := by sorry\n",
+	})
+	found, err := findTargets(context.Background(), []string{filepath.Join(root, "Lib")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var names []string
+	for _, tg := range found.targets {
+		names = append(names, tg.Theorem)
+	}
+	// Same short name in two namespaces: both, by full name.
+	want := "Foo.l1,Bar.l1,top"
+	if strings.Join(names, ",") != want {
+		t.Errorf("targets = %v, want %s", names, want)
+	}
+	if found.files != 3 {
+		t.Errorf("parsed %d files, want 3", found.files)
+	}
+	if len(found.skipped) != 1 || !errors.Is(found.skipped[0], leanrpc.ErrParse) || !strings.Contains(found.skipped[0].Error(), "Broken.lean:1") {
+		t.Errorf("skipped = %v, want Broken.lean with its line", found.skipped)
+	}
+}
+
+func TestFindTargetsBadPaths(t *testing.T) {
+	dir := t.TempDir()
+	writeFiles(t, dir, map[string]string{"notes.txt": "hello"})
+	for _, p := range []string{filepath.Join(dir, "missing"), filepath.Join(dir, "notes.txt")} {
+		if _, err := findTargets(context.Background(), []string{p}); err == nil || !strings.Contains(err.Error(), p) {
+			t.Errorf("findTargets(%s) = %v, want an error naming the path", p, err)
+		}
+	}
+}

@@ -1,0 +1,60 @@
+package main
+
+import (
+	"fmt"
+	"io"
+	"os"
+	"sync/atomic"
+
+	"github.com/vbauerster/mpb/v8"
+	"github.com/vbauerster/mpb/v8/decor"
+	"golang.org/x/term"
+)
+
+// newBatchProgress draws a live bar when w is a terminal and prints plain
+// lines otherwise, so logs and CI output stay readable.
+func newBatchProgress(w io.Writer) batchProgress {
+	if f, ok := w.(*os.File); ok && term.IsTerminal(int(f.Fd())) {
+		return &barProgress{w: w}
+	}
+	return &plainProgress{w: w}
+}
+
+// barProgress is one mpb bar: theorems done of total, the count proved,
+// and an ETA. Results print above the bar as they finish.
+type barProgress struct {
+	w      io.Writer
+	p      *mpb.Progress
+	bar    *mpb.Bar
+	proved atomic.Int64
+}
+
+func (b *barProgress) Start(total, done int) {
+	b.p = mpb.New(mpb.WithOutput(b.w), mpb.WithWidth(40))
+	b.bar = b.p.AddBar(int64(total),
+		mpb.PrependDecorators(
+			decor.Name("batch "),
+			decor.CountersNoUnit("%d/%d"),
+		),
+		mpb.AppendDecorators(
+			decor.Any(func(decor.Statistics) string { return fmt.Sprintf(" proved %d ", b.proved.Load()) }),
+			decor.OnComplete(decor.EwmaETA(decor.ET_STYLE_GO, 30), "done"),
+		),
+	)
+	b.bar.SetCurrent(int64(done))
+}
+
+func (b *barProgress) Finished(r theoremResult) {
+	if r.fullyProved() {
+		b.proved.Add(1)
+		fmt.Fprintf(b.p, "proved %s\n", r.Theorem)
+	}
+	b.bar.EwmaIncrement(r.Elapsed)
+}
+
+// Stop ends the bar whether or not every theorem finished: an unfinished
+// bar would make mpb's Wait hang.
+func (b *barProgress) Stop() {
+	b.bar.Abort(false)
+	b.p.Wait()
+}
