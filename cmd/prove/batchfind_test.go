@@ -32,8 +32,8 @@ func TestFindTargets(t *testing.T) {
 		"Lib/A_Top.lean": "import Lib.Lemmas\n\ntheorem top : True := by sorry\n",
 		"Lib/Lemmas.lean": "namespace Foo\ntheorem l1 : 1 = 1 := by sorry\ntheorem done : 2 = 2 := by rfl\n" +
 			"def helper : Nat := 3\nend Foo\nnamespace Bar\ntheorem l1 : 3 = 3 := sorry\nend Bar\n",
-		"Lib/NoTheorems.lean": "def x : Nat := 1\n",
-		"Lib/Broken.lean":     "theorem broken : (1 = 1 := by sorry\n",
+		"Lib/NoTheorems.lean":         "def x : Nat := 1\n",
+		"Lib/Broken.lean":             "theorem broken : (1 = 1 := by sorry\n",
 		".lake/packages/dep/Dep.lean": "theorem hidden : True := by sorry\n",
 	})
 	found, err := findTargets(context.Background(), []string{filepath.Join(root, "Lib")})
