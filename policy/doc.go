@@ -1,0 +1,25 @@
+// Package policy proposes tactics for proof states: the search.Policy
+// implementations the search consults.
+//
+//   - Learned (learned.go, template.go, features.go, calibrate.go) is a
+//     nearest-neighbour policy in the manner of TacticToe and Tactician:
+//     each recorded state is a bag of goal features (target symbols and
+//     bigrams, hypothesis-type symbols, dotted-name parts) weighted by
+//     TF-IDF; the most similar recorded states vote for their tactics, with
+//     references to local hypotheses abstracted into slots and re-filled
+//     from the new state's hypotheses (matched by name, type similarity and
+//     position); votes are mixed with global frequencies and mapped to
+//     calibrated probabilities fitted on held-out examples. It trains in
+//     well under a second on the shared traces and is saved to one file
+//     with a version header (modelfile.go).
+//   - Frequency (frequency.go) is the baseline: the most common tactics, the
+//     same for every state.
+//   - LLM (llm.go, prompt.go) asks any OpenAI-compatible chat endpoint for
+//     n sampled tactics, with timeouts, retries and a concurrency limit.
+//   - Mixture (mixture.go) merges several policies, removing duplicates and
+//     sanitizing every tactic with leanrpc.SanitizeTactic.
+//   - Evaluate (eval.go) measures top-1/top-k exact-match accuracy of the
+//     next tactic on held-out examples.
+//   - FromSpec (spec.go) builds a policy from a command-line spec such as
+//     "learned:model.bin+llm:qwen@http://localhost:8000/v1".
+package policy

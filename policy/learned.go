@@ -1,0 +1,318 @@
+package policy
+
+import (
+	"container/heap"
+	"context"
+	"math"
+	"sort"
+	"sync"
+
+	"github.com/leanprove/leanprove/corpus"
+	"github.com/leanprove/leanprove/search"
+)
+
+// LearnedParams tune the learned policy. The zero value of a field means
+// its default (see withDefaults); the defaults were chosen on a split of the
+// training data, never on the development split.
+type LearnedParams struct {
+	// Neighbors is how many most similar recorded states vote.
+	Neighbors int `json:"neighbors"`
+	// Sharpen is the exponent applied to a neighbour's cosine similarity
+	// before it votes: higher trusts the closest states more.
+	Sharpen float64 `json:"sharpen"`
+	// FrequencyWeight mixes in the global tactic frequencies, so that common
+	// closing tactics are offered even when no neighbour used them.
+	FrequencyWeight float64 `json:"frequency_weight"`
+	// FrequencyTop is how many of the most frequent tactics are mixed in.
+	FrequencyTop int `json:"frequency_top"`
+}
+
+func (p LearnedParams) withDefaults() LearnedParams {
+	if p.Neighbors <= 0 {
+		p.Neighbors = 48
+	}
+	if p.Sharpen <= 0 {
+		p.Sharpen = 3
+	}
+	if p.FrequencyWeight < 0 {
+		p.FrequencyWeight = 0
+	} else if p.FrequencyWeight == 0 {
+		p.FrequencyWeight = 0.15
+	}
+	if p.FrequencyTop <= 0 {
+		p.FrequencyTop = 40
+	}
+	return p
+}
+
+// Learned is the nearest-neighbour tactic policy (after TacticToe and
+// Tactician). Every training state is a bag of goal features weighted by
+// TF-IDF; a query state's most similar training states (cosine similarity,
+// through an inverted index) vote for their tactics, rewritten as templates
+// whose hypothesis arguments are re-filled from the query's own hypotheses.
+// Votes are mixed with global tactic frequencies, and each candidate's share
+// of the vote is mapped to a calibrated probability (see calibration).
+//
+// A Learned is immutable after Train or Load and safe for concurrent use.
+type Learned struct {
+	params   LearnedParams
+	examples []Example // the memory, as given (saved to the model file)
+
+	featureID map[string]int32
+	idf       []float32
+	postings  [][]posting // feature → examples containing it
+	norms     []float32   // TF-IDF vector norm per example
+
+	recorded []recordedState
+	freq     []search.Candidate // most frequent tactics
+	calib    calibration
+
+	scratch sync.Pool // *[]float32 of len(examples)
+}
+
+type posting struct {
+	Example int32
+	Weight  float32
+}
+
+// recordedState is what the policy keeps of one training example besides
+// its features: the tactic template and the hypotheses it refers to.
+type recordedState struct {
+	tmpl    template
+	hyps    []hypothesis
+	hypToks [][]string
+}
+
+// Train builds a learned policy from examples and calibrates its priors on
+// a held-out tenth of them (split by state text hash), then rebuilds the
+// index on all examples.
+func Train(examples []Example, p LearnedParams) *Learned {
+	p = p.withDefaults()
+	var fit, held []Example
+	for _, ex := range examples {
+		if corpus.IsDev(ex.State, 10) {
+			held = append(held, ex)
+		} else {
+			fit = append(fit, ex)
+		}
+	}
+	cal := calibration{}
+	if len(fit) > 0 && len(held) > 0 {
+		cal = fitCalibration(build(fit, p, calibration{}), held)
+	}
+	return build(examples, p, cal)
+}
+
+// build indexes examples without calibrating.
+func build(examples []Example, p LearnedParams, cal calibration) *Learned {
+	l := &Learned{params: p, examples: examples, featureID: map[string]int32{}, calib: cal}
+	counts := make([]map[int32]int, len(examples))
+	df := []int{}
+	for i, ex := range examples {
+		st := corpus.ParseState(ex.State)
+		c := map[int32]int{}
+		featureCounts(st.Goals, func(f string) {
+			id, ok := l.featureID[f]
+			if !ok {
+				id = int32(len(df))
+				l.featureID[f] = id
+				df = append(df, 0)
+			}
+			if c[id] == 0 {
+				df[id]++
+			}
+			c[id]++
+		})
+		counts[i] = c
+		var hyps []hypothesis
+		if len(st.Goals) > 0 {
+			hyps = parseGoal(st.Goals[0]).Hyps
+		}
+		toks := make([][]string, len(hyps))
+		for j, h := range hyps {
+			toks[j] = typeTokens(h.Type)
+		}
+		l.recorded = append(l.recorded, recordedState{
+			tmpl: makeTemplate(corpus.NormalizeTactic(ex.Tactic), hyps), hyps: hyps, hypToks: toks})
+	}
+	n := float64(len(examples))
+	l.idf = make([]float32, len(df))
+	for id, d := range df {
+		l.idf[id] = float32(math.Log((n + 1) / float64(d)))
+	}
+	l.postings = make([][]posting, len(df))
+	l.norms = make([]float32, len(examples))
+	for i, c := range counts {
+		// Map iteration order does not matter: each example is appended
+		// once per feature, and examples are visited in order.
+		var norm float64
+		for id, cnt := range c {
+			w := float32(1+math.Log(float64(cnt))) * l.idf[id]
+			l.postings[id] = append(l.postings[id], posting{Example: int32(i), Weight: w})
+			norm += float64(w) * float64(w)
+		}
+		l.norms[i] = float32(math.Sqrt(norm))
+	}
+	l.freq = rankByCount(examples)
+	if len(l.freq) > p.FrequencyTop {
+		l.freq = l.freq[:p.FrequencyTop]
+	}
+	size := len(examples)
+	l.scratch.New = func() any { s := make([]float32, size); return &s }
+	return l
+}
+
+// Params returns the parameters the policy was trained with.
+func (l *Learned) Params() LearnedParams { return l.params }
+
+// Size is the number of recorded states.
+func (l *Learned) Size() int { return len(l.examples) }
+
+// Propose implements search.Policy.
+func (l *Learned) Propose(ctx context.Context, s search.State, k int) ([]search.Candidate, error) {
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	scored := l.score(s)
+	if len(scored) > k {
+		scored = scored[:k]
+	}
+	out := make([]search.Candidate, len(scored))
+	for i, c := range scored {
+		out[i] = search.Candidate{Tactic: c.tactic, Prior: l.calib.prior(c.share)}
+	}
+	return out, nil
+}
+
+type scoredTactic struct {
+	tactic string
+	share  float64 // of the total vote, in [0, 1]
+}
+
+// score ranks every candidate tactic for s by its share of the vote.
+func (l *Learned) score(s search.State) []scoredTactic {
+	votes := map[string]float64{}
+	total := 0.0
+	for _, nb := range l.neighbors(s) {
+		if len(s.Goals) == 0 {
+			break
+		}
+		w := math.Pow(float64(nb.sim), l.params.Sharpen)
+		votes[nb.tactic] += w
+		total += w
+	}
+	// Normalize the neighbour vote, then mix in the frequency prior so the
+	// two parts keep their weights whatever the similarity scale.
+	if total > 0 {
+		for t := range votes {
+			votes[t] /= total
+		}
+	}
+	fw := l.params.FrequencyWeight
+	if total == 0 {
+		fw = 1
+	}
+	for _, c := range l.freq {
+		votes[c.Tactic] += fw * c.Prior
+	}
+	sum := 0.0
+	for _, v := range votes {
+		sum += v
+	}
+	out := make([]scoredTactic, 0, len(votes))
+	for t, v := range votes {
+		out = append(out, scoredTactic{tactic: t, share: v / sum})
+	}
+	sort.Slice(out, func(i, j int) bool {
+		if out[i].share != out[j].share {
+			return out[i].share > out[j].share
+		}
+		return out[i].tactic < out[j].tactic
+	})
+	return out
+}
+
+type neighbor struct {
+	sim    float32
+	tactic string // the recorded tactic, re-filled for the query
+}
+
+// neighbors returns the most similar recorded states to s with their
+// tactics filled for s.
+func (l *Learned) neighbors(s search.State) []neighbor {
+	if len(s.Goals) == 0 || len(l.examples) == 0 {
+		return nil
+	}
+	q := map[int32]int{}
+	featureCounts(s.Goals, func(f string) {
+		if id, ok := l.featureID[f]; ok {
+			q[id]++
+		}
+	})
+	if len(q) == 0 {
+		return nil
+	}
+	bufp := l.scratch.Get().(*[]float32)
+	dots := *bufp
+	defer func() {
+		clear(dots)
+		l.scratch.Put(bufp)
+	}()
+	var qnorm float64
+	for id, cnt := range q {
+		w := float32(1+math.Log(float64(cnt))) * l.idf[id]
+		qnorm += float64(w) * float64(w)
+		for _, p := range l.postings[id] {
+			dots[p.Example] += w * p.Weight
+		}
+	}
+	qn := float32(math.Sqrt(qnorm))
+	h := &simHeap{}
+	for i, d := range dots {
+		if d == 0 || l.norms[i] == 0 {
+			continue
+		}
+		sim := d / (qn * l.norms[i])
+		if h.Len() < l.params.Neighbors {
+			heap.Push(h, simItem{sim, int32(i)})
+		} else if sim > (*h)[0].sim {
+			(*h)[0] = simItem{sim, int32(i)}
+			heap.Fix(h, 0)
+		}
+	}
+	matcher := newHypMatcher(parseGoal(s.Goals[0]).Hyps)
+	out := make([]neighbor, h.Len())
+	for i := len(out) - 1; i >= 0; i-- {
+		it := heap.Pop(h).(simItem)
+		r := l.recorded[it.example]
+		out[i] = neighbor{sim: it.sim, tactic: r.tmpl.fill(r.hyps, r.hypToks, matcher)}
+	}
+	return out
+}
+
+type simItem struct {
+	sim     float32
+	example int32
+}
+
+// simHeap is a min-heap on similarity (ties: higher example index first
+// out), keeping the best Neighbors.
+type simHeap []simItem
+
+func (h simHeap) Len() int { return len(h) }
+func (h simHeap) Less(i, j int) bool {
+	if h[i].sim != h[j].sim {
+		return h[i].sim < h[j].sim
+	}
+	return h[i].example > h[j].example
+}
+func (h simHeap) Swap(i, j int) { h[i], h[j] = h[j], h[i] }
+func (h *simHeap) Push(x any)   { *h = append(*h, x.(simItem)) }
+func (h *simHeap) Pop() any {
+	old := *h
+	x := old[len(old)-1]
+	*h = old[:len(old)-1]
+	return x
+}
+
+var _ search.Policy = (*Learned)(nil)

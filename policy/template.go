@@ -1,0 +1,171 @@
+package policy
+
+import (
+	"sort"
+	"strings"
+)
+
+// A template is a recorded tactic with its references to local hypotheses
+// abstracted: "rw [hx, foo]" in a state with "hx : x ∈ s" becomes
+// "rw [□, foo]" where □ remembers that it stood for a hypothesis of type
+// "x ∈ s". Filling a template for a new state puts there the new state's
+// hypothesis that best matches (TacticToe's and Tactician's argument
+// abstraction, for local names).
+type template struct {
+	Text  string // normalized tactic
+	Slots []slot // in text order, non-overlapping
+}
+
+// slot is a byte range of Text that named hypothesis Hyp of the recorded
+// state (an index into its hypotheses).
+type slot struct {
+	Start, End int
+	Hyp        int
+}
+
+// makeTemplate finds the identifiers of tactic (normalized) that name a
+// hypothesis of hyps, or start with one followed by a projection (h.1,
+// h.symm). Names bound later in the tactic itself are not told apart: the
+// same name in the new state is the best guess for them too.
+func makeTemplate(tactic string, hyps []hypothesis) template {
+	t := template{Text: tactic}
+	if len(hyps) == 0 {
+		return t
+	}
+	index := make(map[string]int, len(hyps))
+	for i, h := range hyps {
+		if !strings.ContainsRune(h.Name, '✝') {
+			index[h.Name] = i // later hypotheses shadow earlier ones
+		}
+	}
+	pos := 0
+	for _, tok := range tokenize(tactic) {
+		at := strings.Index(tactic[pos:], tok.Text)
+		if at < 0 {
+			break
+		}
+		start := pos + at
+		pos = start + len(tok.Text)
+		if !tok.Ident {
+			continue
+		}
+		head, _, _ := strings.Cut(tok.Text, ".")
+		if i, ok := index[head]; ok {
+			t.Slots = append(t.Slots, slot{Start: start, End: start + len(head), Hyp: i})
+		}
+	}
+	return t
+}
+
+// hypMatcher chooses, for a hypothesis of a recorded state, the hypothesis of
+// the query state that should take its place.
+type hypMatcher struct {
+	query    []hypothesis
+	queryTok [][]string // sorted distinct type tokens of each query hypothesis
+}
+
+func newHypMatcher(query []hypothesis) *hypMatcher {
+	m := &hypMatcher{query: query, queryTok: make([][]string, len(query))}
+	for i, h := range query {
+		m.queryTok[i] = typeTokens(h.Type)
+	}
+	return m
+}
+
+// match returns the query hypothesis name for recorded hypothesis h, which
+// sat at position fromEnd counted from the last hypothesis, with sorted type
+// tokens tok. The score prefers equal names, then similar types, then the
+// same position from the end (the most recent hypothesis is often the one a
+// tactic uses). ok is false when the query has no named hypotheses.
+func (m *hypMatcher) match(h hypothesis, tok []string, fromEnd int) (name string, ok bool) {
+	best := -1.0
+	for i, q := range m.query {
+		if strings.ContainsRune(q.Name, '✝') {
+			continue
+		}
+		s := jaccard(tok, m.queryTok[i])
+		if q.Name == h.Name {
+			s += 0.6
+		}
+		if len(m.query)-1-i == fromEnd {
+			s += 0.15
+		}
+		if s > best {
+			best, name = s, q.Name
+		}
+	}
+	return name, best >= 0
+}
+
+// fill writes the template for the query: every slot takes the matching
+// query hypothesis. recorded holds the recorded state's hypotheses and their
+// type tokens.
+func (t template) fill(recorded []hypothesis, recordedTok [][]string, m *hypMatcher) string {
+	if len(t.Slots) == 0 {
+		return t.Text
+	}
+	var b strings.Builder
+	prev := 0
+	chosen := map[int]string{}
+	for _, s := range t.Slots {
+		name, ok := chosen[s.Hyp]
+		if !ok {
+			name, ok = m.match(recorded[s.Hyp], recordedTok[s.Hyp], len(recorded)-1-s.Hyp)
+			if !ok {
+				name = recorded[s.Hyp].Name
+			}
+			chosen[s.Hyp] = name
+		}
+		b.WriteString(t.Text[prev:s.Start])
+		b.WriteString(name)
+		prev = s.End
+	}
+	b.WriteString(t.Text[prev:])
+	return b.String()
+}
+
+// typeTokens returns the sorted distinct tokens of a hypothesis type.
+func typeTokens(typ string) []string {
+	toks := tokenize(typ)
+	out := make([]string, 0, len(toks))
+	for _, t := range toks {
+		out = append(out, anonymize(t.Text))
+	}
+	sort.Strings(out)
+	return dedupSorted(out)
+}
+
+func dedupSorted(s []string) []string {
+	if len(s) == 0 {
+		return s
+	}
+	j := 1
+	for i := 1; i < len(s); i++ {
+		if s[i] != s[j-1] {
+			s[j] = s[i]
+			j++
+		}
+	}
+	return s[:j]
+}
+
+// jaccard is |a∩b| / |a∪b| for sorted distinct slices.
+func jaccard(a, b []string) float64 {
+	if len(a) == 0 && len(b) == 0 {
+		return 0
+	}
+	inter := 0
+	for i, j := 0, 0; i < len(a) && j < len(b); {
+		switch {
+		case a[i] == b[j]:
+			inter++
+			i++
+			j++
+		case a[i] < b[j]:
+			i++
+		default:
+			j++
+		}
+	}
+	return float64(inter) / float64(len(a)+len(b)-inter)
+}
