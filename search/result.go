@@ -1,10 +1,6 @@
 package search
 
-import (
-	"context"
-	"errors"
-	"time"
-)
+import "time"
 
 // StopReason says why a search ended.
 type StopReason uint8
@@ -18,6 +14,15 @@ const (
 	StopCancelled                     // the caller's context ended
 )
 
+var stopNames = [...]string{"proved", "exhausted", "expansions", "prover-calls", "wall-time", "cancelled"}
+
+func (r StopReason) String() string {
+	if int(r) < len(stopNames) {
+		return stopNames[r]
+	}
+	return "StopReason(?)"
+}
+
 // Stats describe the work a search did.
 type Stats struct {
 	Expansions        int // nodes expanded (one policy call each)
@@ -26,6 +31,12 @@ type Stats struct {
 	TranspositionHits int // applications that reached an existing node
 	MaxDepth          int
 	Elapsed           time.Duration
+
+	Playouts     int // MCTS: values backed up
+	Collisions   int // MCTS: selections that reached only work in flight
+	Cycles       int // MCTS: playouts cut because they came back onto their path
+	ProverErrors int // Apply calls that failed (not tactic errors)
+	PolicyErrors int // Propose calls that failed
 }
 
 // Result is what a search found.
@@ -34,11 +45,7 @@ type Result struct {
 	Proof  []string // the tactics from the root, in order, when Proved
 	Stop   StopReason
 	Stats  Stats
-}
 
-// Run searches for a proof of root. It returns an error only for unusable
-// Params or a failing policy at the root; running out of budget is a Result
-// with Proved false and the StopReason set.
-func Run(ctx context.Context, root State, prover Prover, policy Policy, p Params) (*Result, error) {
-	return nil, errors.New("search: not implemented yet")
+	root  *node
+	nodes []*node
 }
