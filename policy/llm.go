@@ -1,0 +1,233 @@
+package policy
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"math"
+	"net/http"
+	"sort"
+	"time"
+
+	openai "github.com/sashabaranov/go-openai"
+
+	"github.com/leanprove/leanprove/corpus"
+	"github.com/leanprove/leanprove/search"
+)
+
+// LLMConfig configures the LLM policy. Zero fields take the defaults of
+// withDefaults.
+type LLMConfig struct {
+	BaseURL string // e.g. http://localhost:8000/v1 (vLLM), http://localhost:11434/v1 (Ollama)
+	Model   string
+	// APIKeyEnv names the environment variable that holds the API key; the
+	// key itself is never a flag or a config value. Empty means no key.
+	APIKeyEnv   string
+	Samples     int           // completions per state (n); default 8
+	Temperature float32       // default 0.8
+	MaxTokens   int           // per completion; default 96
+	Timeout     time.Duration // per HTTP attempt; default 60s
+	Retries     int           // extra attempts on 429 and 5xx; default 3
+	Backoff     time.Duration // first retry delay, doubled each time; default 500ms
+	Concurrency int           // requests in flight; default 4
+	// SystemPrompt replaces DefaultSystemPrompt when set.
+	SystemPrompt string
+	// HTTPClient replaces the default client (tests, proxies).
+	HTTPClient *http.Client
+}
+
+func (c LLMConfig) withDefaults() LLMConfig {
+	if c.Samples <= 0 {
+		c.Samples = 8
+	}
+	if c.Temperature == 0 {
+		c.Temperature = 0.8
+	}
+	if c.MaxTokens <= 0 {
+		c.MaxTokens = 96
+	}
+	if c.Timeout <= 0 {
+		c.Timeout = 60 * time.Second
+	}
+	if c.Retries < 0 {
+		c.Retries = 0
+	} else if c.Retries == 0 {
+		c.Retries = 3
+	}
+	if c.Backoff <= 0 {
+		c.Backoff = 500 * time.Millisecond
+	}
+	if c.Concurrency <= 0 {
+		c.Concurrency = 4
+	}
+	if c.SystemPrompt == "" {
+		c.SystemPrompt = DefaultSystemPrompt
+	}
+	return c
+}
+
+// LLM is a policy backed by an OpenAI-compatible chat endpoint. Each of n
+// samples is parsed into one tactic; duplicates merge. Priors come from the
+// sequence log-probability when the server returns token log-probabilities,
+// otherwise from how many samples agreed.
+type LLM struct {
+	cfg    LLMConfig
+	client *openai.Client
+	slots  chan struct{} // concurrency limit
+}
+
+// NewLLM builds the policy; getenv reads the API key variable (os.Getenv in
+// production, a map in tests).
+func NewLLM(cfg LLMConfig, getenv func(string) string) (*LLM, error) {
+	cfg = cfg.withDefaults()
+	if cfg.BaseURL == "" || cfg.Model == "" {
+		return nil, fmt.Errorf("%w: the LLM policy needs a model and a base URL (llm:MODEL@URL)", ErrBadSpec)
+	}
+	key := ""
+	if cfg.APIKeyEnv != "" {
+		key = getenv(cfg.APIKeyEnv)
+		if key == "" {
+			return nil, fmt.Errorf("%w: environment variable %s (the API key) is empty", ErrBadSpec, cfg.APIKeyEnv)
+		}
+	}
+	oc := openai.DefaultConfig(key)
+	oc.BaseURL = cfg.BaseURL
+	if cfg.HTTPClient != nil {
+		oc.HTTPClient = cfg.HTTPClient
+	}
+	return &LLM{cfg: cfg, client: openai.NewClientWithConfig(oc), slots: make(chan struct{}, cfg.Concurrency)}, nil
+}
+
+// Propose implements search.Policy.
+func (l *LLM) Propose(ctx context.Context, s search.State, k int) ([]search.Candidate, error) {
+	select {
+	case l.slots <- struct{}{}:
+	case <-ctx.Done():
+		return nil, ctx.Err()
+	}
+	defer func() { <-l.slots }()
+
+	req := openai.ChatCompletionRequest{
+		Model: l.cfg.Model,
+		Messages: []openai.ChatCompletionMessage{
+			{Role: openai.ChatMessageRoleSystem, Content: l.cfg.SystemPrompt},
+			{Role: openai.ChatMessageRoleUser, Content: buildPrompt(s)},
+		},
+		N:           l.cfg.Samples,
+		Temperature: l.cfg.Temperature,
+		MaxTokens:   l.cfg.MaxTokens,
+		LogProbs:    true,
+	}
+	resp, err := l.complete(ctx, req)
+	if err != nil {
+		return nil, err
+	}
+	return candidatesFrom(resp, k)
+}
+
+// complete sends req, retrying 429 and 5xx answers and transport errors
+// with exponential backoff.
+func (l *LLM) complete(ctx context.Context, req openai.ChatCompletionRequest) (openai.ChatCompletionResponse, error) {
+	delay := l.cfg.Backoff
+	var lastErr error
+	for attempt := 0; attempt <= l.cfg.Retries; attempt++ {
+		if attempt > 0 {
+			t := time.NewTimer(delay)
+			select {
+			case <-t.C:
+			case <-ctx.Done():
+				t.Stop()
+				return openai.ChatCompletionResponse{}, ctx.Err()
+			}
+			delay *= 2
+		}
+		actx, cancel := context.WithTimeout(ctx, l.cfg.Timeout)
+		resp, err := l.client.CreateChatCompletion(actx, req)
+		cancel()
+		if err == nil {
+			return resp, nil
+		}
+		if ctx.Err() != nil {
+			return openai.ChatCompletionResponse{}, ctx.Err()
+		}
+		lastErr = err
+		if !retryable(err) {
+			break
+		}
+	}
+	return openai.ChatCompletionResponse{}, fmt.Errorf("%w: %s at %s: %v", ErrLLM, l.cfg.Model, l.cfg.BaseURL, lastErr)
+}
+
+// retryable says whether a failed request may succeed if sent again: rate
+// limits, server errors, timeouts and transport failures; not 4xx refusals.
+func retryable(err error) bool {
+	var apiErr *openai.APIError
+	if errors.As(err, &apiErr) {
+		return apiErr.HTTPStatusCode == http.StatusTooManyRequests || apiErr.HTTPStatusCode >= 500
+	}
+	var reqErr *openai.RequestError
+	if errors.As(err, &reqErr) {
+		return reqErr.HTTPStatusCode == http.StatusTooManyRequests || reqErr.HTTPStatusCode >= 500
+	}
+	return true // transport error or per-attempt timeout
+}
+
+// candidatesFrom parses one tactic per choice and merges duplicates.
+func candidatesFrom(resp openai.ChatCompletionResponse, k int) ([]search.Candidate, error) {
+	type agg struct {
+		prior float64
+		first int
+	}
+	merged := map[string]*agg{}
+	haveLogProbs := true
+	for _, ch := range resp.Choices {
+		if ch.LogProbs == nil || len(ch.LogProbs.Content) == 0 {
+			haveLogProbs = false
+		}
+	}
+	n := float64(len(resp.Choices))
+	for i, ch := range resp.Choices {
+		tac := corpus.NormalizeTactic(parseTactic(ch.Message.Content))
+		if tac == "" {
+			continue
+		}
+		var p float64
+		if haveLogProbs {
+			sum := 0.0
+			for _, lp := range ch.LogProbs.Content {
+				sum += lp.LogProb
+			}
+			p = math.Exp(sum)
+		} else {
+			p = 1 / n
+		}
+		if a, ok := merged[tac]; ok {
+			if haveLogProbs {
+				a.prior = max(a.prior, p) // the same sequence: one probability
+			} else {
+				a.prior += p // votes add up
+			}
+			continue
+		}
+		merged[tac] = &agg{prior: p, first: i}
+	}
+	if len(merged) == 0 {
+		return nil, fmt.Errorf("%w (%d choices)", ErrNoCandidates, len(resp.Choices))
+	}
+	out := make([]search.Candidate, 0, len(merged))
+	for t, a := range merged {
+		out = append(out, search.Candidate{Tactic: t, Prior: min(1, a.prior)})
+	}
+	sort.Slice(out, func(i, j int) bool {
+		if out[i].Prior != out[j].Prior {
+			return out[i].Prior > out[j].Prior
+		}
+		return merged[out[i].Tactic].first < merged[out[j].Tactic].first
+	})
+	if len(out) > k {
+		out = out[:k]
+	}
+	return out, nil
+}
+
+var _ search.Policy = (*LLM)(nil)

@@ -1,0 +1,166 @@
+package policy_test
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/leanprove/leanprove/corpus"
+	"github.com/leanprove/leanprove/policy"
+)
+
+// chatServer answers chat completions with the given choice texts and
+// optional per-choice log-probabilities; it records the last request.
+type chatServer struct {
+	calls    atomic.Int32
+	failures int32 // answer this many calls with status first
+	status   int
+	delay    time.Duration
+	raw      string // answer this body verbatim when set
+	choices  []string
+	logprobs [][]float64
+	lastReq  atomic.Value // map[string]any
+}
+
+func (c *chatServer) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	n := c.calls.Add(1)
+	var req map[string]any
+	json.NewDecoder(r.Body).Decode(&req)
+	c.lastReq.Store(req)
+	if c.delay > 0 {
+		select {
+		case <-time.After(c.delay):
+		case <-r.Context().Done():
+			return
+		}
+	}
+	if n <= c.failures {
+		w.WriteHeader(c.status)
+		fmt.Fprintf(w, `{"error": {"message": "try later", "type": "server_error"}}`)
+		return
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if c.raw != "" {
+		fmt.Fprint(w, c.raw)
+		return
+	}
+	var choices []map[string]any
+	for i, text := range c.choices {
+		ch := map[string]any{"index": i, "message": map[string]any{"role": "assistant", "content": text}, "finish_reason": "stop"}
+		if c.logprobs != nil {
+			var content []map[string]any
+			for _, lp := range c.logprobs[i] {
+				content = append(content, map[string]any{"token": "x", "logprob": lp})
+			}
+			ch["logprobs"] = map[string]any{"content": content}
+		}
+		choices = append(choices, ch)
+	}
+	json.NewEncoder(w).Encode(map[string]any{"id": "c", "object": "chat.completion", "model": "m", "choices": choices})
+}
+
+func newLLM(t *testing.T, srv *chatServer, cfg policy.LLMConfig) *policy.LLM {
+	t.Helper()
+	ts := httptest.NewServer(srv)
+	t.Cleanup(ts.Close)
+	cfg.BaseURL, cfg.Model = ts.URL+"/v1", "test-model"
+	if cfg.Backoff == 0 {
+		cfg.Backoff = time.Millisecond
+	}
+	l, err := policy.NewLLM(cfg, func(string) string { return "secret" })
+	if err != nil {
+		t.Fatal(err)
+	}
+	return l
+}
+
+var llmState = corpus.ParseState("n : ℕ\n⊢ n + 0 = n")
+
+func TestLLMParsesAndMergesSamples(t *testing.T) {
+	srv := &chatServer{choices: []string{"```lean\nsimp\n```", "Tactic: omega", "simp", "  rfl  \nbecause it is definitional", ""}}
+	l := newLLM(t, srv, policy.LLMConfig{Samples: 5, Temperature: 0.5, MaxTokens: 50})
+	cands, err := l.Propose(context.Background(), llmState, 8)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := map[string]float64{}
+	for _, c := range cands {
+		got[c.Tactic] = c.Prior
+	}
+	if len(cands) != 3 || cands[0].Tactic != "simp" || got["simp"] != 0.4 || got["omega"] != 0.2 || got["rfl"] != 0.2 {
+		t.Errorf("candidates %v; want simp 0.4 first, then omega and rfl at 0.2", cands)
+	}
+	req := srv.lastReq.Load().(map[string]any)
+	if req["n"] != 5.0 || req["max_tokens"] != 50.0 || req["model"] != "test-model" {
+		t.Errorf("request %v", req)
+	}
+	msgs := req["messages"].([]any)
+	user := msgs[1].(map[string]any)["content"].(string)
+	if !strings.Contains(user, "⊢ n + 0 = n") || !strings.HasSuffix(user, "Next tactic:") {
+		t.Errorf("prompt %q", user)
+	}
+}
+
+func TestLLMPriorsFromLogprobs(t *testing.T) {
+	srv := &chatServer{choices: []string{"simp", "ring"}, logprobs: [][]float64{{-0.1, -0.2}, {-2}}}
+	l := newLLM(t, srv, policy.LLMConfig{Samples: 2})
+	cands, err := l.Propose(context.Background(), llmState, 8)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(cands) != 2 || cands[0].Tactic != "simp" || fmt.Sprintf("%.4f", cands[0].Prior) != "0.7408" {
+		t.Errorf("candidates %v; want simp with exp(-0.3)", cands)
+	}
+}
+
+func TestLLMRetriesAndFailures(t *testing.T) {
+	tests := []struct {
+		name      string
+		srv       *chatServer
+		cfg       policy.LLMConfig
+		wantErr   error
+		wantCalls int32
+	}{
+		{"429 then ok", &chatServer{failures: 2, status: 429, choices: []string{"simp"}}, policy.LLMConfig{Retries: 3}, nil, 3},
+		{"503 forever", &chatServer{failures: 100, status: 503}, policy.LLMConfig{Retries: 2}, policy.ErrLLM, 3},
+		{"400 is not retried", &chatServer{failures: 100, status: 400}, policy.LLMConfig{Retries: 3}, policy.ErrLLM, 1},
+		{"garbage body", &chatServer{raw: "<html>not json"}, policy.LLMConfig{Retries: 1}, policy.ErrLLM, 2},
+		{"empty answers", &chatServer{choices: []string{"", "```\n```"}}, policy.LLMConfig{}, policy.ErrNoCandidates, 1},
+		{"slow server", &chatServer{delay: 2 * time.Second, choices: []string{"simp"}}, policy.LLMConfig{Timeout: 50 * time.Millisecond, Retries: 1}, policy.ErrLLM, 2},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			l := newLLM(t, tt.srv, tt.cfg)
+			_, err := l.Propose(context.Background(), llmState, 4)
+			if tt.wantErr == nil && err != nil || tt.wantErr != nil && !errors.Is(err, tt.wantErr) {
+				t.Fatalf("err = %v, want %v", err, tt.wantErr)
+			}
+			if got := tt.srv.calls.Load(); got != tt.wantCalls {
+				t.Errorf("%d calls, want %d", got, tt.wantCalls)
+			}
+		})
+	}
+}
+
+func TestLLMCancelAndConfig(t *testing.T) {
+	srv := &chatServer{delay: 5 * time.Second, choices: []string{"simp"}}
+	l := newLLM(t, srv, policy.LLMConfig{Concurrency: 1})
+	ctx, cancel := context.WithTimeout(context.Background(), 50*time.Millisecond)
+	defer cancel()
+	if _, err := l.Propose(ctx, llmState, 4); !errors.Is(err, context.DeadlineExceeded) {
+		t.Errorf("err = %v, want deadline", err)
+	}
+	if _, err := policy.NewLLM(policy.LLMConfig{Model: "m", BaseURL: "http://x", APIKeyEnv: "NOPE"}, func(string) string { return "" }); !errors.Is(err, policy.ErrBadSpec) || !strings.Contains(err.Error(), "NOPE") {
+		t.Errorf("empty key variable: %v", err)
+	}
+	if _, err := policy.NewLLM(policy.LLMConfig{Model: "m"}, nil); !errors.Is(err, policy.ErrBadSpec) {
+		t.Errorf("missing URL: %v", err)
+	}
+}

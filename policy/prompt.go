@@ -1,0 +1,57 @@
+package policy
+
+import (
+	"strings"
+
+	"github.com/leanprove/leanprove/search"
+)
+
+// DefaultSystemPrompt is the system message of the LLM policy. It asks for
+// exactly one tactic, because each sample is parsed as one candidate.
+const DefaultSystemPrompt = `You are an expert Lean 4 and Mathlib prover. Given a Lean 4 tactic state, reply with exactly one tactic that makes progress on the first goal. Reply with the tactic only, on one line, with no explanation and no code fence. Never use sorry or admit.`
+
+// buildPrompt renders the user message: the state exactly as Lean prints
+// it, and the tactics already applied (context for the model; the state
+// alone determines what is provable).
+//
+//	Tactics so far:
+//	intro n
+//	Tactic state:
+//	n : ℕ
+//	⊢ n + 0 = n
+//	Next tactic:
+func buildPrompt(s search.State) string {
+	var b strings.Builder
+	if len(s.Trace) > 0 {
+		b.WriteString("Tactics so far:\n")
+		for _, t := range s.Trace {
+			b.WriteString(t)
+			b.WriteByte('\n')
+		}
+	}
+	b.WriteString("Tactic state:\n")
+	b.WriteString(s.String())
+	b.WriteString("\nNext tactic:")
+	return b.String()
+}
+
+// parseTactic extracts one tactic from a model's answer: code fences and a
+// leading "Tactic:" label are removed, and the first non-empty line is the
+// tactic. It returns "" when nothing usable remains.
+func parseTactic(answer string) string {
+	answer = strings.ReplaceAll(answer, "\r\n", "\n")
+	for _, line := range strings.Split(answer, "\n") {
+		line = strings.TrimSpace(line)
+		if strings.HasPrefix(line, "```") {
+			continue
+		}
+		for _, label := range []string{"Tactic:", "tactic:", "Next tactic:"} {
+			line = strings.TrimSpace(strings.TrimPrefix(line, label))
+		}
+		line = strings.Trim(line, "`")
+		if line != "" {
+			return strings.TrimSpace(line)
+		}
+	}
+	return ""
+}
