@@ -1,0 +1,96 @@
+package corpus
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/leanprove/leanprove/search"
+)
+
+// CachedProver answers from the store's (state, tactic) → outcome cache
+// when it can and asks Prover otherwise, recording what it learns. Timeouts
+// are not cached: a later run with more time may succeed. The cache is
+// shared across runs, so a state seen before costs no Lean call.
+type CachedProver struct {
+	Prover search.Prover
+	Store  *Store
+}
+
+// Apply implements search.Prover.
+func (c *CachedProver) Apply(ctx context.Context, s search.State, tactic string) (search.Step, error) {
+	key := StateKey(s)
+	if st, ok, err := c.Store.CacheGet(key, tactic); err != nil {
+		return search.Step{}, fmt.Errorf("proof cache: %w", err)
+	} else if ok {
+		return st, nil
+	}
+	st, err := c.Prover.Apply(ctx, s, tactic)
+	if err != nil || st.Outcome == search.OutcomeTimeout {
+		return st, err
+	}
+	if err := c.Store.CachePut(key, tactic, st); err != nil {
+		return search.Step{}, fmt.Errorf("proof cache: %w", err)
+	}
+	return st, nil
+}
+
+// ProvedTraces turns the proofs that runs found into traces: for every
+// proved result with a recorded root, the proof is walked through the cache
+// to recover the state before each tactic. These are the training data of
+// expert iteration (prove policy train --from-db). Proofs whose steps are
+// missing from the cache are skipped.
+func (s *Store) ProvedTraces() ([]Theorem, error) {
+	runs, err := s.Runs()
+	if err != nil {
+		return nil, err
+	}
+	seen := map[string]bool{}
+	var out []Theorem
+	for _, run := range runs {
+		results, err := s.Results(run.ID)
+		if err != nil {
+			return nil, err
+		}
+		for key, r := range results {
+			if !r.Proved || r.Root == "" || len(r.Proof) == 0 || seen[key] {
+				continue
+			}
+			th, ok, err := s.walkProof(key, r)
+			if err != nil {
+				return nil, err
+			}
+			if ok {
+				seen[key] = true
+				out = append(out, th)
+			}
+		}
+	}
+	return out, nil
+}
+
+func (s *Store) walkProof(key string, r Result) (Theorem, bool, error) {
+	th := Theorem{FullName: r.Theorem}
+	state := ParseState(r.Root)
+	for i, tac := range r.Proof {
+		st, ok, err := s.CacheGet(StateKey(state), tac)
+		if err != nil || !ok {
+			return Theorem{}, false, err
+		}
+		after := NoGoals
+		switch st.Outcome {
+		case search.OutcomeGoals:
+			after = st.State.String()
+		case search.OutcomeProved:
+			if i != len(r.Proof)-1 {
+				return Theorem{}, false, nil
+			}
+		default:
+			return Theorem{}, false, nil
+		}
+		th.Steps = append(th.Steps, Step{Tactic: tac, StateBefore: state.String(), StateAfter: after})
+		state = st.State
+	}
+	return th, true, nil
+}
+
+var _ search.Prover = (*CachedProver)(nil)

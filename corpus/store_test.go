@@ -1,0 +1,145 @@
+package corpus_test
+
+import (
+	"context"
+	"errors"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	bolt "go.etcd.io/bbolt"
+
+	"github.com/leanprove/leanprove/corpus"
+	"github.com/leanprove/leanprove/search"
+)
+
+func openStore(t *testing.T) (*corpus.Store, string) {
+	t.Helper()
+	path := filepath.Join(t.TempDir(), "prove.db")
+	s, err := corpus.Open(path, corpus.StoreOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return s, path
+}
+
+func TestStoreTracesRunsResults(t *testing.T) {
+	s, path := openStore(t)
+	ths := loadFixture(t, "dojo.json")
+	added, err := s.PutTheorems(ths)
+	if err != nil || added != 3 {
+		t.Fatalf("added %d, %v", added, err)
+	}
+	if added, _ := s.PutTheorems(ths[:1]); added != 0 {
+		t.Errorf("re-adding counted %d new", added)
+	}
+	id1, err := s.PutRun(corpus.Manifest{Policy: "frequency", Seed: 7, Started: time.Unix(1700000000, 0).UTC(), GitCommit: "abc", Toolchain: "v4.9.0", Budget: map[string]string{"expansions": "64"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	id2, _ := s.PutRun(corpus.Manifest{Policy: "learned:m"})
+	if id1 >= id2 {
+		t.Errorf("run IDs %q, %q do not sort by creation", id1, id2)
+	}
+	r := corpus.Result{Proved: true, Proof: []string{"rfl"}, ProverCalls: 3}
+	for range 2 { // idempotent
+		if err := s.PutResult(id1, "A.lean:T.one", r); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := s.PutResult("run-999999", "x", r); !errors.Is(err, corpus.ErrNotFound) {
+		t.Errorf("result for unknown run: %v", err)
+	}
+	s.Close()
+
+	// Everything survives reopening.
+	s, err = corpus.Open(path, corpus.StoreOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	back, _ := s.Theorems()
+	if len(back) != 3 || corpus.CountSteps(back) != 5 {
+		t.Errorf("traces back: %d theorems %d steps", len(back), corpus.CountSteps(back))
+	}
+	runs, _ := s.Runs()
+	if len(runs) != 2 || runs[0].ID != id1 || runs[0].Seed != 7 || runs[0].GitCommit != "abc" || runs[0].Budget["expansions"] != "64" {
+		t.Errorf("runs back: %+v", runs)
+	}
+	res, _ := s.Results(id1)
+	if len(res) != 1 || !res["A.lean:T.one"].Proved || res["A.lean:T.one"].Theorem != "A.lean:T.one" {
+		t.Errorf("results back: %+v", res)
+	}
+	if _, err := s.Run("nope"); !errors.Is(err, corpus.ErrNotFound) {
+		t.Errorf("Run(nope): %v", err)
+	}
+}
+
+func TestStoreSecondProcessGetsInUse(t *testing.T) {
+	s, path := openStore(t)
+	defer s.Close()
+	// bbolt's flock is per open file, so a second Open in this process
+	// behaves as a second process would.
+	_, err := corpus.Open(path, corpus.StoreOptions{Timeout: 50 * time.Millisecond})
+	if !errors.Is(err, corpus.ErrStoreInUse) || !strings.Contains(err.Error(), path) {
+		t.Errorf("second open: %v, want ErrStoreInUse naming the file", err)
+	}
+}
+
+func TestStoreSchemaVersion(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "old.db")
+	db, err := bolt.Open(path, 0o644, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	db.Update(func(tx *bolt.Tx) error {
+		b, _ := tx.CreateBucketIfNotExists([]byte("meta"))
+		return b.Put([]byte("schema"), []byte("99"))
+	})
+	db.Close()
+	if _, err := corpus.Open(path, corpus.StoreOptions{}); !errors.Is(err, corpus.ErrSchemaVersion) {
+		t.Errorf("open of schema 99: %v", err)
+	}
+}
+
+func TestCachedProverAndProvedTraces(t *testing.T) {
+	s, _ := openStore(t)
+	defer s.Close()
+	ths := loadFixture(t, "dojo.json")
+	calls := 0
+	replay := corpus.NewReplay(ths)
+	counting := search.ProverFunc(func(ctx context.Context, st search.State, tac string) (search.Step, error) {
+		calls++
+		return replay.Apply(ctx, st, tac)
+	})
+	cp := &corpus.CachedProver{Prover: counting, Store: s}
+	root, _ := corpus.Root(ths[0])
+	ctx := context.Background()
+	for range 2 {
+		st, err := cp.Apply(ctx, root, "intro n")
+		if err != nil || st.Outcome != search.OutcomeGoals {
+			t.Fatalf("%v %v", st, err)
+		}
+		st2, err := cp.Apply(ctx, st.State, "simp [Nat.add_zero]")
+		if err != nil || st2.Outcome != search.OutcomeProved {
+			t.Fatalf("%v %v", st2, err)
+		}
+		if _, err := cp.Apply(ctx, root, "bogus"); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if calls != 3 {
+		t.Errorf("%d prover calls, want 3 (the second round from the cache)", calls)
+	}
+	id, _ := s.PutRun(corpus.Manifest{Policy: "test"})
+	s.PutResult(id, "Foo.add_zero'", corpus.Result{Proved: true, Proof: []string{"intro n", "simp [Nat.add_zero]"}, Root: root.String()})
+	s.PutResult(id, "Other", corpus.Result{Proved: true, Proof: []string{"uncached"}, Root: "⊢ False"})
+	got, err := s.ProvedTraces()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(got) != 1 || len(got[0].Steps) != 2 || got[0].Steps[1].StateBefore != "n : ℕ\n⊢ n + 0 = n" || !got[0].Steps[1].Proved() {
+		t.Errorf("proved traces %+v", got)
+	}
+}
