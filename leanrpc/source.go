@@ -32,6 +32,8 @@ type Decl struct {
 	Namespace string
 	// Line is the 1-based line of the keyword.
 	Line int
+	// KeywordAt is the byte offset of the keyword.
+	KeywordAt int
 	// Start and End delimit the whole command in SourceFile.Text, including
 	// its doc comment, attributes, modifiers and set_option/open … in
 	// prefixes.
@@ -419,7 +421,7 @@ func (p *parser) decl(cmd []token, k int) error {
 	}
 	text := p.f.Text
 	kw := cmd[k]
-	d := Decl{Kind: kw.text, Line: kw.line, Start: cmd[0].off, AssignAt: -1, BodyStart: -1, BodyEnd: -1,
+	d := Decl{Kind: kw.text, Line: kw.line, KeywordAt: kw.off, Start: cmd[0].off, AssignAt: -1, BodyStart: -1, BodyEnd: -1,
 		Namespace: p.namespace()}
 	last := lastCode(cmd)
 	d.End = cmd[last].off + len(cmd[last].text)

@@ -1,0 +1,514 @@
+package leanrpc
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"time"
+)
+
+// SessionConfig configures a Session. Zero durations take the defaults
+// named on each field.
+type SessionConfig struct {
+	Theorem Theorem
+	// Dir is the folder the virtual documents live in; it should be inside
+	// the Lake project so Lean finds the workspace. The files are never
+	// written. Default: <project>/.leanprove when used through a Server.
+	Dir string
+	// Workers is the number of documents (Lean worker processes); default 1.
+	Workers int
+	// OpenTimeout bounds opening a document (import loading); default 5 min.
+	OpenTimeout time.Duration
+	// ApplyTimeout bounds one tactic (barrier and goal); default 60 s.
+	ApplyTimeout time.Duration
+	// RecoverTimeout bounds reviving a document after a timeout; default 10 s.
+	RecoverTimeout time.Duration
+	// RecycleAfter closes and reopens a document after that many edits to
+	// bound Lean's memory; default 500, negative disables.
+	RecycleAfter int
+	// Sanitize configures the tactic sanitizer.
+	Sanitize SanitizeOptions
+}
+
+func (c *SessionConfig) defaults() {
+	if c.Workers <= 0 {
+		c.Workers = 1
+	}
+	if c.OpenTimeout <= 0 {
+		c.OpenTimeout = 5 * time.Minute
+	}
+	if c.ApplyTimeout <= 0 {
+		c.ApplyTimeout = 60 * time.Second
+	}
+	if c.RecoverTimeout <= 0 {
+		c.RecoverTimeout = 10 * time.Second
+	}
+	if c.RecycleAfter == 0 {
+		c.RecycleAfter = 500
+	}
+}
+
+// SessionStats counts what a Session did, for logs and tests.
+type SessionStats struct {
+	Applies, Opens, Recycles, Revivals, Replacements, Timeouts int64
+}
+
+// A Session proves one theorem with a pool of documents, one per search
+// worker (lean-lsp.md §7.3, §10.2). Apply may be called from several
+// goroutines; each call holds one document for its duration.
+type Session struct {
+	conn  *Conn
+	cfg   SessionConfig
+	slots chan *slot
+	all   []*slot
+	seq   int64
+	base  string // the document with no tactics
+	stats struct {
+		applies, opens, recycles, revivals, replacements, timeouts atomic.Int64
+	}
+	closeOnce sync.Once
+}
+
+// slot is one document.
+type slot struct {
+	uri    string
+	open   bool
+	edits  int
+	hung   bool // the last barrier timed out; recover before reuse
+	broken bool // reopen before reuse
+}
+
+var sessionSeq atomic.Int64
+
+// NewSession creates the documents lazily: each is opened on first use.
+// Use Open to pay the import cost up front and to check the header.
+func NewSession(conn *Conn, cfg SessionConfig) *Session {
+	cfg.defaults()
+	s := &Session{conn: conn, cfg: cfg, slots: make(chan *slot, cfg.Workers), seq: sessionSeq.Add(1)}
+	s.base, _ = cfg.Theorem.render(nil, false)
+	for i := 0; i < cfg.Workers; i++ {
+		sl := &slot{uri: s.uri(fmt.Sprintf("W%d_%d", s.seq, i))}
+		s.all = append(s.all, sl)
+		s.slots <- sl
+	}
+	return s
+}
+
+// NewSession starts a session on this server, with documents under
+// <project>/.leanprove unless cfg.Dir says otherwise.
+func (srv *Server) NewSession(cfg SessionConfig) *Session {
+	if cfg.Dir == "" {
+		cfg.Dir = filepath.Join(srv.ProjectDir, ".leanprove")
+	}
+	return NewSession(srv.Conn, cfg)
+}
+
+func (s *Session) uri(name string) string {
+	dir := s.cfg.Dir
+	if dir == "" {
+		dir = "/leanprove"
+	}
+	return "file://" + filepath.ToSlash(filepath.Join(dir, name+".lean"))
+}
+
+// Stats returns counters of what the session did.
+func (s *Session) Stats() SessionStats {
+	return SessionStats{Applies: s.stats.applies.Load(), Opens: s.stats.opens.Load(),
+		Recycles: s.stats.recycles.Load(), Revivals: s.stats.revivals.Load(),
+		Replacements: s.stats.replacements.Load(), Timeouts: s.stats.timeouts.Load()}
+}
+
+// Open opens every document and waits for the header to elaborate. It
+// returns an error wrapping ErrHeader when the imports or the context fail.
+func (s *Session) Open(ctx context.Context) error {
+	for range s.all {
+		sl, err := s.acquire(ctx)
+		if err != nil {
+			return err
+		}
+		err = s.ensureOpen(ctx, sl)
+		// Hold every slot until all are open so each is opened once.
+		defer s.release(sl)
+		if err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// Close closes every document. It waits for documents in use.
+func (s *Session) Close(ctx context.Context) error {
+	var errs []error
+	s.closeOnce.Do(func() {
+		for range s.all {
+			sl, err := s.acquire(ctx)
+			if err != nil {
+				errs = append(errs, err)
+				break
+			}
+			if sl.open {
+				if err := s.conn.DidClose(ctx, sl.uri); err != nil && !errors.Is(err, ErrServerExited) {
+					errs = append(errs, err)
+				}
+				sl.open = false
+			}
+		}
+	})
+	return errors.Join(errs...)
+}
+
+func (s *Session) acquire(ctx context.Context) (*slot, error) {
+	select {
+	case sl := <-s.slots:
+		return sl, nil
+	case <-ctx.Done():
+		return nil, ctx.Err()
+	case <-s.conn.Done():
+		return nil, ErrServerExited
+	}
+}
+
+func (s *Session) release(sl *slot) { s.slots <- sl }
+
+// ensureOpen makes the slot's document usable: opened, recovered after a
+// hang, recycled after many edits, reopened after a crash.
+func (s *Session) ensureOpen(ctx context.Context, sl *slot) error {
+	if sl.open && sl.hung {
+		// A new version cancels the stuck elaboration (lean-lsp.md §10.2.5);
+		// if the worker still does not answer, replace it.
+		sl.hung = false
+		rctx, cancel := context.WithTimeout(ctx, s.cfg.RecoverTimeout)
+		v, err := s.conn.DidChange(rctx, sl.uri, s.base)
+		if err == nil {
+			err = s.conn.WaitForDiagnostics(rctx, sl.uri, v)
+		}
+		cancel()
+		if err != nil {
+			if ctx.Err() != nil {
+				return ctx.Err()
+			}
+			if errors.Is(err, ErrServerExited) {
+				return err
+			}
+			sl.broken = true
+			s.stats.replacements.Add(1)
+		}
+	}
+	if sl.open && s.cfg.RecycleAfter > 0 && sl.edits >= s.cfg.RecycleAfter {
+		sl.broken = true
+		s.stats.recycles.Add(1)
+	}
+	if sl.open && sl.broken {
+		if err := s.conn.DidClose(ctx, sl.uri); err != nil {
+			return err
+		}
+		sl.open = false
+	}
+	if sl.open {
+		return nil
+	}
+	sl.broken, sl.hung, sl.edits = false, false, 0
+	octx, cancel := context.WithTimeout(ctx, s.cfg.OpenTimeout)
+	defer cancel()
+	v, err := s.conn.DidOpen(octx, sl.uri, s.base)
+	if err != nil {
+		return fmt.Errorf("open %s: %w", sl.uri, err)
+	}
+	sl.open = true
+	s.stats.opens.Add(1)
+	if err := s.conn.WaitForDiagnostics(octx, sl.uri, v); err != nil {
+		sl.broken = true
+		return fmt.Errorf("open %s (imports and context of %s): %w", sl.uri, s.cfg.Theorem.Name, err)
+	}
+	if s.conn.Fatal(sl.uri, v) {
+		sl.broken = true
+		return fmt.Errorf("open %s: %w: Lean reported a fatal error while loading the header", sl.uri, ErrHeader)
+	}
+	diags, _ := s.conn.Diagnostics(sl.uri, v)
+	_, lay := s.cfg.Theorem.render(nil, false)
+	var msgs []string
+	for _, d := range diags {
+		if d.Severity == SeverityError && d.Span().Start.Line < lay.declLine {
+			msgs = append(msgs, fmt.Sprintf("line %d: %s", d.Range.Start.Line+1, d.Message))
+		}
+	}
+	if len(msgs) > 0 {
+		sl.broken = true
+		return fmt.Errorf("open %s: %w: %s", sl.uri, ErrHeader, strings.Join(msgs, "; "))
+	}
+	return nil
+}
+
+// Apply applies tactic after trace (the tactics already applied from the
+// theorem's statement, one step each) and classifies the result. A tactic
+// failure is an Outcome, not an error: the error is for infrastructure
+// (server gone, header broken, context cancelled).
+func (s *Session) Apply(ctx context.Context, trace []string, tactic string) (Outcome, error) {
+	tac, err := SanitizeTactic(tactic, s.cfg.Sanitize)
+	if err != nil {
+		return Outcome{Kind: Invalid, Message: err.Error()}, nil
+	}
+	tactics := make([]string, 0, len(trace)+1)
+	tactics = append(append(tactics, trace...), tac)
+	text, lay := s.cfg.Theorem.render(tactics, false)
+	s.stats.applies.Add(1)
+
+	sl, err := s.acquire(ctx)
+	if err != nil {
+		return Outcome{}, err
+	}
+	defer s.release(sl)
+	var crashMsg string
+	for attempt := 0; attempt < 2; attempt++ {
+		if err := s.ensureOpen(ctx, sl); err != nil {
+			return Outcome{}, err
+		}
+		out, crashed, err := s.try(ctx, sl, text, lay)
+		if err != nil || crashed == "" {
+			return out, err
+		}
+		// The worker died. The next didChange revives it (lean-lsp.md
+		// §1.4); retry the apply once on the revived worker.
+		crashMsg = crashed
+		s.stats.revivals.Add(1)
+	}
+	sl.broken = true
+	return Outcome{Kind: Error, Message: "Lean's file worker crashed twice on this tactic: " + crashMsg}, nil
+}
+
+// try runs one didChange + barrier + classification. crashed is non-empty
+// when the worker died during it.
+func (s *Session) try(ctx context.Context, sl *slot, text string, lay layout) (out Outcome, crashed string, err error) {
+	actx, cancel := context.WithTimeout(ctx, s.cfg.ApplyTimeout)
+	defer cancel()
+	v, err := s.conn.DidChange(actx, sl.uri, text)
+	if err != nil {
+		return Outcome{}, "", err
+	}
+	sl.edits++
+	if err := s.conn.WaitForDiagnostics(actx, sl.uri, v); err != nil {
+		return s.requestFailed(ctx, sl, err)
+	}
+	if s.conn.Fatal(sl.uri, v) {
+		return Outcome{}, "fatal error reported in $/lean/fileProgress", nil
+	}
+	diags, _ := s.conn.Diagnostics(sl.uri, v)
+	c := classify(diags, lay)
+	if c.outcome.Kind != Goals {
+		return c.outcome, "", nil
+	}
+	goal, err := s.conn.PlainGoal(actx, sl.uri, lay.lastEnd)
+	if err != nil {
+		return s.requestFailed(ctx, sl, err)
+	}
+	if goal != nil && len(goal.Goals) > 0 {
+		c.outcome.Goals = goal.Goals
+	}
+	if len(c.outcome.Goals) == 0 {
+		// Lean said "unsolved goals" but showed none: report the message.
+		c.outcome.Goals = []string{strings.TrimPrefix(c.unsolved.Message, "unsolved goals\n")}
+	}
+	return c.outcome, "", nil
+}
+
+// requestFailed turns a failed barrier or goal request into an outcome,
+// a crash to retry, or an infrastructure error.
+func (s *Session) requestFailed(ctx context.Context, sl *slot, err error) (Outcome, string, error) {
+	var re *RequestError
+	switch {
+	case ctx.Err() != nil:
+		// The caller gave up; the document may still be elaborating.
+		sl.hung = true
+		return Outcome{}, "", ctx.Err()
+	case errors.Is(err, context.DeadlineExceeded):
+		sl.hung = true
+		s.stats.timeouts.Add(1)
+		return Outcome{Kind: Timeout, Message: fmt.Sprintf("Lean did not finish within %s", s.cfg.ApplyTimeout)}, "", nil
+	case errors.As(err, &re) && re.IsCrash():
+		return Outcome{}, re.Message, nil
+	case errors.As(err, &re) && re.Code == CodeContentModified:
+		// The worker was terminated or the file changed under the request:
+		// reopen and retry once.
+		sl.broken = true
+		return Outcome{}, re.Message, nil
+	}
+	return Outcome{}, "", err
+}
+
+// VerdictStatus is the result of Verify.
+type VerdictStatus uint8
+
+const (
+	// Rejected: the proof fails, uses sorry, or an axiom outside the
+	// allowed set.
+	Rejected VerdictStatus = iota
+	// Verified: no error, no sorry, axioms within propext,
+	// Classical.choice, Quot.sound.
+	Verified
+	// VerifiedAssuming: the proof itself is complete, but it depends on
+	// declarations that still use sorry (Verdict.Assumes).
+	VerifiedAssuming
+)
+
+func (v VerdictStatus) String() string {
+	return [...]string{"rejected", "proved", "proved, assuming"}[v]
+}
+
+// AllowedAxioms are the axioms a verified proof may depend on.
+var AllowedAxioms = []string{"propext", "Classical.choice", "Quot.sound"}
+
+// A Verdict is what Verify concluded.
+type Verdict struct {
+	Status VerdictStatus
+	// Axioms lists what #print axioms reported.
+	Axioms []string
+	// Assumes names the still-sorry'd declarations the proof depends on
+	// (VerifiedAssuming); empty when they are outside the file.
+	Assumes []string
+	// Reason says why a proof was rejected.
+	Reason string
+}
+
+// Verify re-elaborates the whole proof in a fresh document and audits its
+// axioms (DESIGN §5).
+func (s *Session) Verify(ctx context.Context, proof []string) (Verdict, error) {
+	th := s.cfg.Theorem
+	text, lay := th.render(proof, true)
+	if len(proof) == 0 {
+		return Verdict{Status: Rejected, Reason: "empty proof"}, nil
+	}
+	uri := s.uri(fmt.Sprintf("V%d_%d", s.seq, verifySeq.Add(1)))
+	vctx, cancel := context.WithTimeout(ctx, s.cfg.OpenTimeout+s.cfg.ApplyTimeout)
+	defer cancel()
+	v, err := s.conn.DidOpen(vctx, uri, text)
+	if err != nil {
+		return Verdict{}, err
+	}
+	defer func() { _ = s.conn.DidClose(context.WithoutCancel(ctx), uri) }()
+	if err := s.conn.WaitForDiagnostics(vctx, uri, v); err != nil {
+		var re *RequestError
+		if errors.As(err, &re) && re.IsCrash() {
+			return Verdict{Status: Rejected, Reason: "Lean's worker crashed: " + re.Message}, nil
+		}
+		if ctx.Err() == nil && errors.Is(err, context.DeadlineExceeded) {
+			return Verdict{Status: Rejected, Reason: "verification timed out"}, nil
+		}
+		return Verdict{}, fmt.Errorf("verify %s: %w", th.Name, err)
+	}
+	if s.conn.Fatal(uri, v) {
+		return Verdict{Status: Rejected, Reason: "Lean reported a fatal error"}, nil
+	}
+	diags, _ := s.conn.Diagnostics(uri, v)
+	return judge(diags, lay, th, proof), nil
+}
+
+var verifySeq atomic.Int64
+
+// judge decides a Verdict from the diagnostics of the verification
+// document.
+func judge(diags []Diagnostic, lay layout, th Theorem, proof []string) Verdict {
+	var axioms []string
+	printed := false
+	for i := range diags {
+		d := &diags[i]
+		sp := d.Span()
+		switch {
+		case d.Severity == SeverityError:
+			where := "line " + strconv.Itoa(d.Range.Start.Line+1)
+			return Verdict{Status: Rejected, Reason: where + ": " + d.Message}
+		case d.IsSorryWarning() && sp.Start.Line >= lay.declLine && sp.Start.Line < lay.printLine:
+			return Verdict{Status: Rejected, Reason: "the proof uses sorry"}
+		case d.Severity == SeverityInformation && sp.Start.Line == lay.printLine:
+			if ax, ok := parseAxioms(d.Message); ok {
+				axioms, printed = ax, true
+			}
+		}
+	}
+	if !printed {
+		return Verdict{Status: Rejected, Reason: "no #print axioms output from Lean"}
+	}
+	usesSorry := false
+	for _, a := range axioms {
+		switch {
+		case a == "sorryAx":
+			usesSorry = true
+		case !contains(AllowedAxioms, a):
+			return Verdict{Status: Rejected, Axioms: axioms, Reason: "depends on axiom " + a}
+		}
+	}
+	if !usesSorry {
+		return Verdict{Status: Verified, Axioms: axioms}
+	}
+	return Verdict{Status: VerifiedAssuming, Axioms: axioms, Assumes: sorryDepsUsed(th.SorryDeps, proof),
+		Reason: "depends on sorryAx through declarations that are not proved yet"}
+}
+
+// parseAxioms reads "'foo' depends on axioms: [propext, sorryAx]" and
+// "'foo' does not depend on any axioms".
+func parseAxioms(msg string) ([]string, bool) {
+	if strings.Contains(msg, "does not depend on any axioms") {
+		return []string{}, true
+	}
+	i := strings.Index(msg, "depends on axioms:")
+	if i < 0 {
+		return nil, false
+	}
+	rest := msg[i+len("depends on axioms:"):]
+	open, end := strings.IndexByte(rest, '['), strings.LastIndexByte(rest, ']')
+	if open < 0 || end < open {
+		return nil, false
+	}
+	var out []string
+	for _, a := range strings.Split(rest[open+1:end], ",") {
+		if a = strings.TrimSpace(a); a != "" {
+			out = append(out, a)
+		}
+	}
+	return out, true
+}
+
+// sorryDepsUsed returns the sorry'd declarations whose name (or last
+// component) appears in the proof; all of them when none does (the use may
+// be indirect, through simp sets).
+func sorryDepsUsed(deps []string, proof []string) []string {
+	text := strings.Join(proof, "\n")
+	toks, _ := lex(text)
+	used := map[string]bool{}
+	for _, t := range toks {
+		if t.kind == tokIdent {
+			used[t.text] = true
+		}
+	}
+	var out []string
+	for _, d := range deps {
+		short := d[strings.LastIndexByte(d, '.')+1:]
+		if used[d] || used[short] {
+			out = append(out, d)
+			continue
+		}
+		for u := range used {
+			if strings.HasSuffix(d, "."+u) {
+				out = append(out, d)
+				break
+			}
+		}
+	}
+	if len(out) == 0 {
+		return append([]string(nil), deps...)
+	}
+	return out
+}
+
+func contains(list []string, s string) bool {
+	for _, x := range list {
+		if x == s {
+			return true
+		}
+	}
+	return false
+}
