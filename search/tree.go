@@ -59,12 +59,12 @@ func (s edgeStatus) String() string { return edgeStatusNames[s] }
 type edge struct {
 	tactic string
 	prior  float64
-	n      int     // completed visits through this edge
-	vl     int     // playouts in flight through this edge (virtual loss)
+	n      int // completed visits through this edge
+	vl     int // playouts in flight through this edge (virtual loss)
 	status edgeStatus
-	child  *node   // set once applied
-	fails  int     // prover failures (not tactic errors) so far
-	msg    string  // why it failed, for the tree export
+	child  *node  // set once applied
+	fails  int    // prover failures (not tactic errors) so far
+	msg    string // why it failed, for the tree export
 }
 
 type parentRef struct {
