@@ -24,4 +24,3 @@ var (
 	// ErrBatch: a GEMM batch is outside 1..MaxBatch or inconsistent with its inputs.
 	ErrBatch = errors.New("bad batch")
 )
-

@@ -33,8 +33,8 @@ func TestBitsPerWeight(t *testing.T) {
 func TestRoundE4M3(t *testing.T) {
 	tests := []struct{ in, want float64 }{
 		{0, 0}, {1, 1}, {448, 448}, {500, 448}, {-1e9, -448},
-		{1.0625, 1},    // halfway between 1 and 1.125: ties to even code (1.0 has mantissa 0)
-		{1.1875, 1.25}, // halfway between 1.125 (odd) and 1.25 (even)
+		{1.0625, 1},                            // halfway between 1 and 1.125: ties to even code (1.0 has mantissa 0)
+		{1.1875, 1.25},                         // halfway between 1.125 (odd) and 1.25 (even)
 		{math.Ldexp(1, -9), math.Ldexp(1, -9)}, // smallest subnormal
 		{math.Ldexp(1, -11), 0},                // a quarter of it
 		{-3.3, -3.25},
