@@ -1,0 +1,43 @@
+package corpus_test
+
+import (
+	"context"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/leanprove/leanprove/corpus"
+)
+
+func TestExtractStatic(t *testing.T) {
+	decls, skipped, err := corpus.ExtractStatic(context.Background(), []string{filepath.Join("testdata", "lean")}, false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if skipped != 0 {
+		t.Errorf("skipped %d", skipped)
+	}
+	got := map[string]corpus.StaticDecl{}
+	var names []string
+	for _, d := range decls {
+		got[d.FullName] = d
+		names = append(names, d.FullName)
+	}
+	want := []string{"Demo.add_zero'", "Demo.and_swap", "Demo.todo", "one_pos'"}
+	if strings.Join(names, ",") != strings.Join(want, ",") {
+		t.Fatalf("declarations %v, want %v (term proofs, defs and .lake skipped)", names, want)
+	}
+	swap := got["Demo.and_swap"]
+	if len(swap.Tactics) != 3 || swap.Tactics[0] != "constructor" || !strings.HasPrefix(swap.Tactics[1], "· exact hq") {
+		t.Errorf("and_swap tactics %q", swap.Tactics)
+	}
+	if !strings.Contains(swap.Statement, "q ∧ p") || swap.Line != 8 {
+		t.Errorf("and_swap statement %q line %d", swap.Statement, swap.Line)
+	}
+	if !got["Demo.todo"].HasSorry || got["Demo.add_zero'"].HasSorry {
+		t.Error("sorry flags wrong")
+	}
+	if _, _, err := corpus.ExtractStatic(context.Background(), []string{"testdata/nope"}, false); err == nil {
+		t.Error("missing root accepted")
+	}
+}

@@ -1,0 +1,1 @@
+theorem hidden : True := by trivial

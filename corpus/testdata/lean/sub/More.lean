@@ -1,0 +1,2 @@
+lemma one_pos' : 0 < 1 := by
+  decide
