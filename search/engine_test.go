@@ -14,6 +14,9 @@ import (
 	"github.com/leanprove/leanprove/search/searchtest"
 )
 
+// a is one arc of a scripted graph.
+func a(tactic, to string) searchtest.Arc { return searchtest.Arc{Tactic: tactic, To: to} }
+
 var modes = []search.Mode{search.ModeMCTS, search.ModeBestFirst}
 
 // forEachSetting runs f for both modes with one and with four workers.
@@ -64,11 +67,11 @@ func replay(t *testing.T, g *searchtest.Graph, proof []string) bool {
 func TestProvesThroughDistractors(t *testing.T) {
 	forEachSetting(t, func(t *testing.T, p search.Params) {
 		g := &searchtest.Graph{Root: "⊢ A", Arcs: map[string][]searchtest.Arc{
-			"⊢ A": {{"bad1", "!error"}, {"step", "⊢ B"}, {"bad2", "⊢ X"}},
-			"⊢ B": {{"split", "⊢ C | ⊢ D"}, {"bad3", "!timeout"}},
-			"⊢ C": {{"close", ""}},
-			"⊢ D": {{"close", ""}},
-			"⊢ X": {{"loop", "⊢ X2"}},
+			"⊢ A": {a("bad1", "!error"), a("step", "⊢ B"), a("bad2", "⊢ X")},
+			"⊢ B": {a("split", "⊢ C | ⊢ D"), a("bad3", "!timeout")},
+			"⊢ C": {a("close", "")},
+			"⊢ D": {a("close", "")},
+			"⊢ X": {a("loop", "⊢ X2")},
 		}}
 		r := run(t, g, p)
 		if !r.Proved || r.Stop != search.StopProved {
@@ -85,11 +88,11 @@ func TestProvesThroughDistractors(t *testing.T) {
 func TestTranspositionsShareNodes(t *testing.T) {
 	forEachSetting(t, func(t *testing.T, p search.Params) {
 		g := &searchtest.Graph{Root: "⊢ R", Arcs: map[string][]searchtest.Arc{
-			"⊢ R":                    {{"left", "⊢ L"}, {"right", "⊢ Q"}},
-			"⊢ L":                    {{"go", "b : Nat\na : Nat\n⊢ C"}},
-			"⊢ Q":                    {{"go", "a : Nat\nb  : Nat\n⊢ C"}},
-			"b : Nat\na : Nat\n⊢ C":  {{"fail", "!error"}, {"fail2", "!error"}},
-			"a : Nat\nb  : Nat\n⊢ C": {{"fail", "!error"}, {"fail2", "!error"}},
+			"⊢ R":                    {a("left", "⊢ L"), a("right", "⊢ Q")},
+			"⊢ L":                    {a("go", "b : Nat\na : Nat\n⊢ C")},
+			"⊢ Q":                    {a("go", "a : Nat\nb  : Nat\n⊢ C")},
+			"b : Nat\na : Nat\n⊢ C":  {a("fail", "!error"), a("fail2", "!error")},
+			"a : Nat\nb  : Nat\n⊢ C": {a("fail", "!error"), a("fail2", "!error")},
 		}}
 		r := run(t, g, p)
 		if r.Stop != search.StopExhausted {
@@ -113,10 +116,10 @@ func TestTranspositionsShareNodes(t *testing.T) {
 func TestProvedThroughTransposition(t *testing.T) {
 	forEachSetting(t, func(t *testing.T, p search.Params) {
 		g := &searchtest.Graph{Root: "⊢ R", Arcs: map[string][]searchtest.Arc{
-			"⊢ R": {{"a", "⊢ A"}, {"b", "⊢ B"}},
-			"⊢ A": {{"toC", "⊢ C"}},
-			"⊢ B": {{"toC", "⊢ C"}},
-			"⊢ C": {{"nope", "!error"}, {"done", ""}},
+			"⊢ R": {a("a", "⊢ A"), a("b", "⊢ B")},
+			"⊢ A": {a("toC", "⊢ C")},
+			"⊢ B": {a("toC", "⊢ C")},
+			"⊢ C": {a("nope", "!error"), a("done", "")},
 		}}
 		r := run(t, g, p)
 		if !r.Proved || !replay(t, g, r.Proof) {
@@ -143,9 +146,9 @@ func TestProvedThroughTransposition(t *testing.T) {
 func TestCyclesAreCut(t *testing.T) {
 	forEachSetting(t, func(t *testing.T, p search.Params) {
 		g := &searchtest.Graph{Root: "⊢ A", Arcs: map[string][]searchtest.Arc{
-			"⊢ A": {{"next", "⊢ B"}, {"self", "⊢ A"}},
-			"⊢ B": {{"next", "⊢ C"}, {"back", "⊢ A"}},
-			"⊢ C": {{"next", "⊢ A"}, {"fail", "!error"}},
+			"⊢ A": {a("next", "⊢ B"), a("self", "⊢ A")},
+			"⊢ B": {a("next", "⊢ C"), a("back", "⊢ A")},
+			"⊢ C": {a("next", "⊢ A"), a("fail", "!error")},
 		}}
 		p.MaxProverCalls = 1000
 		r := run(t, g, p)
@@ -165,9 +168,9 @@ func TestCyclesAreCut(t *testing.T) {
 func TestCycleThenProof(t *testing.T) {
 	forEachSetting(t, func(t *testing.T, p search.Params) {
 		g := &searchtest.Graph{Root: "⊢ A", Arcs: map[string][]searchtest.Arc{
-			"⊢ A": {{"toB", "⊢ B"}},
-			"⊢ B": {{"back", "⊢ A"}, {"toC", "⊢ C"}},
-			"⊢ C": {{"toA", "⊢ A"}, {"done", ""}},
+			"⊢ A": {a("toB", "⊢ B")},
+			"⊢ B": {a("back", "⊢ A"), a("toC", "⊢ C")},
+			"⊢ C": {a("toA", "⊢ A"), a("done", "")},
 		}}
 		r := run(t, g, p)
 		if !r.Proved || !replay(t, g, r.Proof) {
@@ -184,9 +187,9 @@ func TestCycleThenProof(t *testing.T) {
 func TestDeadPropagates(t *testing.T) {
 	forEachSetting(t, func(t *testing.T, p search.Params) {
 		g := &searchtest.Graph{Root: "⊢ R", Arcs: map[string][]searchtest.Arc{
-			"⊢ R": {{"a", "⊢ A"}, {"b", "⊢ B"}, {"c", "!error"}},
-			"⊢ A": {{"x", "!error"}, {"y", "!timeout"}},
-			"⊢ B": {{"z", "⊢ Z"}},
+			"⊢ R": {a("a", "⊢ A"), a("b", "⊢ B"), a("c", "!error")},
+			"⊢ A": {a("x", "!error"), a("y", "!timeout")},
+			"⊢ B": {a("z", "⊢ Z")},
 			// ⊢ Z has no candidates at all.
 		}}
 		r := run(t, g, p)
@@ -278,10 +281,10 @@ func TestClosingRollout(t *testing.T) {
 	forEachSetting(t, func(t *testing.T, p search.Params) {
 		g := &searchtest.Graph{Root: "⊢ R",
 			Arcs: map[string][]searchtest.Arc{
-				"⊢ R": {{"omega", "!error"}, {"intro", "⊢ A"}},
-				"⊢ A": {{"simp", "⊢ B"}},
+				"⊢ R": {a("omega", "!error"), a("intro", "⊢ A")},
+				"⊢ A": {a("simp", "⊢ B")},
 			},
-			Hidden: map[string][]searchtest.Arc{"⊢ A": {{"decide", ""}}},
+			Hidden: map[string][]searchtest.Arc{"⊢ A": {a("decide", "")}},
 		}
 		p.ClosingRollout = true
 		p.ClosingTactics = []string{"omega", "decide"}
@@ -303,8 +306,8 @@ func TestClosingRollout(t *testing.T) {
 func TestProverFailuresRetried(t *testing.T) {
 	forEachSetting(t, func(t *testing.T, p search.Params) {
 		g := &searchtest.Graph{Root: "⊢ R", Arcs: map[string][]searchtest.Arc{
-			"⊢ R": {{"crash", "!crash"}, {"ok", "⊢ A"}},
-			"⊢ A": {{"crash", "!crash"}},
+			"⊢ R": {a("crash", "!crash"), a("ok", "⊢ A")},
+			"⊢ A": {a("crash", "!crash")},
 		}}
 		r := run(t, g, p)
 		if r.Stop != search.StopExhausted {
@@ -321,8 +324,8 @@ func TestProverFailuresRetried(t *testing.T) {
 
 func TestTreeExport(t *testing.T) {
 	g := &searchtest.Graph{Root: "⊢ R", Arcs: map[string][]searchtest.Arc{
-		"⊢ R":     {{"bad", "!error"}, {"go", "⊢ \"A\""}},
-		"⊢ \"A\"": {{"done", ""}},
+		"⊢ R":     {a("bad", "!error"), a("go", "⊢ \"A\"")},
+		"⊢ \"A\"": {a("done", "")},
 	}}
 	r := run(t, g, search.Params{})
 	var js, dot bytes.Buffer
