@@ -41,6 +41,9 @@ func (l *Learned) Save(path string) error {
 	if err := tmp.Close(); err != nil {
 		return fmt.Errorf("save model %s: %w", path, err)
 	}
+	if err := os.Chmod(tmp.Name(), 0o644); err != nil { // CreateTemp makes it 0600
+		return fmt.Errorf("save model %s: %w", path, err)
+	}
 	if err := os.Rename(tmp.Name(), path); err != nil {
 		return fmt.Errorf("save model %s: %w", path, err)
 	}

@@ -1,8 +1,214 @@
 package main
 
-import "context"
+import (
+	"context"
+	"fmt"
+	"runtime/debug"
+	"strconv"
+	"time"
 
-// runBench is filled in by later work; until then it says so.
+	"github.com/leanprove/leanprove/corpus"
+	"github.com/leanprove/leanprove/policy"
+	"github.com/leanprove/leanprove/search"
+)
+
+// benchReport is the JSON summary of prove bench.
+type benchReport struct {
+	Theorems    int     `json:"theorems"`
+	Proved      int     `json:"proved"`
+	Rate        float64 `json:"rate"`
+	Replayable  int     `json:"replayable"` // theorems whose recorded proof replays: the ceiling
+	Policy      string  `json:"policy"`
+	Mode        string  `json:"mode"`
+	Budget      int     `json:"budget"`
+	Candidates  int     `json:"candidates"`
+	Workers     int     `json:"workers"`
+	Seed        int64   `json:"seed"`
+	Split       string  `json:"split"`
+	ProverCalls int     `json:"prover_calls"`
+	Expansions  int     `json:"expansions"`
+	Seconds     float64 `json:"seconds"`
+	RunID       string  `json:"run_id,omitempty"`
+}
+
+// benchLine is one theorem's result under --verbose.
+type benchLine struct {
+	Theorem     string   `json:"theorem"`
+	Proved      bool     `json:"proved"`
+	Stop        string   `json:"stop"`
+	Proof       []string `json:"proof,omitempty"`
+	Expansions  int      `json:"expansions"`
+	ProverCalls int      `json:"prover_calls"`
+	Seconds     float64  `json:"seconds"`
+}
+
+// runBench searches every theorem of the selected traces against the replay
+// prover: a tactic works only where a recorded proof used it, so the rate
+// is how often search and policy rediscover a human proof within budget.
 func runBench(ctx context.Context, e *env, args []string) error {
-	return notImplemented("bench")
+	fs := newFlagSet(e, "bench")
+	var tf traceFlags
+	tf.register(fs, "dev")
+	spec := fs.String("policy", "frequency", "policy spec: frequency, learned:MODEL, llm:MODEL@URL, or A+B")
+	budget := fs.Int("budget", 64, "node expansions (policy calls) per theorem")
+	calls := fs.Int("calls", 0, "prover calls per theorem (0: budget × candidates)")
+	candidates := fs.Int("candidates", 16, "tactics the policy proposes per expansion")
+	mode := fs.String("mode", "mcts", "search mode: mcts or bestfirst")
+	workers := fs.Int("workers", 1, "prover calls in flight per theorem")
+	seed := fs.Int64("seed", 1, "random seed")
+	wall := fs.Duration("wall", time.Minute, "wall-clock limit per theorem")
+	limit := fs.Int("limit", 0, "bench only the first N theorems (0: all)")
+	db := fs.String("db", "", "record the run and its per-theorem results in this bbolt store")
+	asJSON := fs.Bool("json", false, "print JSON (one object; per-theorem JSON lines before it with --verbose)")
+	verbose := fs.Bool("verbose", false, "print one line per theorem")
+	var llm llmFlags
+	llm.register(fs)
+	if err := parseFlags(fs, args); err != nil {
+		return err
+	}
+	if fs.NArg() > 0 {
+		return usagef("unexpected argument %q (trace files go after --traces)", fs.Arg(0))
+	}
+	if err := tf.validate(); err != nil {
+		return err
+	}
+	m, err := search.ParseMode(*mode)
+	if err != nil {
+		return usagef("--mode: %v", err)
+	}
+	switch {
+	case *budget <= 0:
+		return usagef("--budget must be positive, got %d", *budget)
+	case *candidates <= 0:
+		return usagef("--candidates must be positive, got %d", *candidates)
+	case *workers <= 0:
+		return usagef("--workers must be positive, got %d", *workers)
+	case *calls < 0:
+		return usagef("--calls must not be negative, got %d", *calls)
+	case *wall <= 0:
+		return usagef("--wall must be positive, got %v", *wall)
+	}
+	if *calls == 0 {
+		*calls = *budget * *candidates
+	}
+	all, selected, train, _, err := tf.load()
+	if err != nil {
+		return err
+	}
+	pol, err := policyFromSpec(*spec, llm, train)
+	if err != nil {
+		return err
+	}
+	// The replay prover knows every recorded step of the files, train part
+	// included: a search may pass through another theorem's states.
+	replay := corpus.NewReplay(all)
+	params := search.Params{Mode: m, MaxExpansions: *budget, MaxProverCalls: *calls, WallTime: *wall,
+		Workers: *workers, CandidatesPerNode: *candidates, Seed: *seed, InOrder: true}
+
+	rep := benchReport{Policy: *spec, Mode: m.String(), Budget: *budget, Candidates: *candidates,
+		Workers: *workers, Seed: *seed, Split: tf.split}
+	var st *corpus.Store
+	if *db != "" {
+		if st, err = corpus.Open(*db, corpus.StoreOptions{}); err != nil {
+			return err
+		}
+		defer st.Close()
+		rep.RunID, err = st.PutRun(corpus.Manifest{Project: "replay:" + tf.files.String(), Toolchain: "none (replay)",
+			Policy: *spec, Mode: m.String(), Seed: *seed, Started: time.Now().UTC(), GitCommit: gitCommit(),
+			Budget: map[string]string{"expansions": strconv.Itoa(*budget), "calls": strconv.Itoa(*calls),
+				"candidates": strconv.Itoa(*candidates), "workers": strconv.Itoa(*workers), "wall": wall.String()}})
+		if err != nil {
+			return err
+		}
+	}
+	start := time.Now()
+	for _, th := range selected {
+		root, ok := corpus.Root(th)
+		if !ok {
+			continue
+		}
+		if *limit > 0 && rep.Theorems >= *limit {
+			break
+		}
+		rep.Theorems++
+		if replay.Replayable(ctx, th) {
+			rep.Replayable++
+		}
+		t0 := time.Now()
+		res, err := search.Run(ctx, root, replay, pol, params)
+		if err != nil {
+			if ctx.Err() != nil {
+				return ctx.Err()
+			}
+			return fmt.Errorf("bench %s: %w", th.FullName, err)
+		}
+		line := benchLine{Theorem: th.FullName, Proved: res.Proved, Stop: res.Stop.String(), Proof: res.Proof,
+			Expansions: res.Stats.Expansions, ProverCalls: res.Stats.ProverCalls, Seconds: time.Since(t0).Seconds()}
+		if res.Proved {
+			rep.Proved++
+		}
+		rep.Expansions += res.Stats.Expansions
+		rep.ProverCalls += res.Stats.ProverCalls
+		if st != nil {
+			err := st.PutResult(rep.RunID, th.Key(), corpus.Result{Theorem: th.FullName, Proved: res.Proved, Proof: res.Proof,
+				Root: root.String(), Stop: line.Stop, Elapsed: time.Since(t0), ProverCalls: line.ProverCalls,
+				Expansions: line.Expansions, Finished: time.Now().UTC()})
+			if err != nil {
+				return err
+			}
+		}
+		if *verbose {
+			if *asJSON {
+				if err := writeJSON(e.stdout, line); err != nil {
+					return err
+				}
+			} else {
+				status := "failed"
+				if line.Proved {
+					status = "proved"
+				}
+				fmt.Fprintf(e.stdout, "%-6s %-11s %4d exp %5d calls  %s\n", status, line.Stop, line.Expansions, line.ProverCalls, th.FullName)
+			}
+		}
+	}
+	rep.Seconds = time.Since(start).Seconds()
+	if rep.Theorems > 0 {
+		rep.Rate = float64(rep.Proved) / float64(rep.Theorems)
+	}
+	if *asJSON {
+		return writeJSON(e.stdout, rep)
+	}
+	fmt.Fprintf(e.stdout, "%s, %s, budget %d: rediscovered %d of %d theorems (%.1f%%; %d replayable) in %.1fs\n",
+		*spec, m, *budget, rep.Proved, rep.Theorems, 100*rep.Rate, rep.Replayable, rep.Seconds)
+	return nil
+}
+
+// policyFromSpec builds a policy, reporting a bad spec as a usage error.
+func policyFromSpec(spec string, llm llmFlags, train []corpus.Theorem) (search.Policy, error) {
+	pol, err := policy.FromSpec(spec, llm.specEnv(train))
+	if err != nil {
+		return nil, usagef("--policy: %v", err)
+	}
+	return pol, nil
+}
+
+// gitCommit is the VCS revision this binary was built from, when recorded.
+func gitCommit() string {
+	info, ok := debug.ReadBuildInfo()
+	if !ok {
+		return ""
+	}
+	rev, dirty := "", false
+	for _, s := range info.Settings {
+		switch s.Key {
+		case "vcs.revision":
+			rev = s.Value
+		case "vcs.modified":
+			dirty = s.Value == "true"
+		}
+	}
+	if dirty && rev != "" {
+		rev += "-dirty"
+	}
+	return rev
 }

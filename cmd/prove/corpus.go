@@ -1,8 +1,259 @@
 package main
 
-import "context"
+import (
+	"context"
+	"encoding/json"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"sort"
+	"strings"
 
-// runCorpus is filled in by later work; until then it says so.
+	"github.com/leanprove/leanprove/corpus"
+)
+
+// runCorpus dispatches prove corpus import|extract|stats.
 func runCorpus(ctx context.Context, e *env, args []string) error {
-	return notImplemented("corpus")
+	if len(args) == 0 || strings.HasPrefix(args[0], "-") {
+		return usagef("corpus needs a subcommand: import, extract or stats")
+	}
+	switch args[0] {
+	case "import":
+		return runCorpusImport(ctx, e, args[1:])
+	case "extract":
+		return runCorpusExtract(ctx, e, args[1:])
+	case "stats":
+		return runCorpusStats(ctx, e, args[1:])
+	}
+	return usagef("unknown corpus subcommand %q (want import, extract or stats)", args[0])
+}
+
+// listFlag collects a repeatable flag (--traces A --traces B, or A,B).
+type listFlag []string
+
+func (l *listFlag) String() string { return strings.Join(*l, ",") }
+func (l *listFlag) Set(v string) error {
+	for _, p := range strings.Split(v, ",") {
+		if p = strings.TrimSpace(p); p != "" {
+			*l = append(*l, p)
+		}
+	}
+	return nil
+}
+
+// traceFlags select trace files and the part of them to use. The split is
+// by a hash of the theorem name (corpus.Split), so train and dev never share
+// a theorem and every command agrees on which theorem is where.
+type traceFlags struct {
+	files      listFlag
+	skipBad    bool
+	split      string
+	devPercent int
+}
+
+func (t *traceFlags) register(fs *flag.FlagSet, defaultSplit string) {
+	fs.Var(&t.files, "traces", "trace file (LeanDojo JSON or JSON lines); repeatable")
+	fs.BoolVar(&t.skipBad, "skip-bad", false, "skip malformed records (counted) instead of failing")
+	fs.StringVar(&t.split, "split", defaultSplit, "part of the traces to use: train, dev or all (by theorem-name hash)")
+	fs.IntVar(&t.devPercent, "dev-percent", 20, "share of theorems in the dev part, 0-100")
+}
+
+func (t *traceFlags) validate() error {
+	if len(t.files) == 0 {
+		return usagef("--traces FILE is required")
+	}
+	switch t.split {
+	case "train", "dev", "all":
+	default:
+		return usagef("--split must be train, dev or all, got %q", t.split)
+	}
+	if t.devPercent < 0 || t.devPercent > 100 {
+		return usagef("--dev-percent must be within 0..100, got %d", t.devPercent)
+	}
+	return nil
+}
+
+// load reads the files and returns every theorem, the selected part, and
+// the train part (what a baseline may learn from).
+func (t *traceFlags) load() (all, selected, train []corpus.Theorem, skipped int, err error) {
+	res, err := corpus.LoadFiles(t.files, corpus.Options{SkipBad: t.skipBad})
+	if err != nil {
+		return nil, nil, nil, 0, err
+	}
+	all = res.Theorems
+	train, dev := corpus.Split(all, t.devPercent)
+	switch t.split {
+	case "train":
+		selected = train
+	case "dev":
+		selected = dev
+	default:
+		selected, train = all, all
+	}
+	return all, selected, train, res.Skipped, nil
+}
+
+func writeJSON(w io.Writer, v any) error {
+	enc := json.NewEncoder(w)
+	enc.SetEscapeHTML(false)
+	return enc.Encode(v)
+}
+
+func runCorpusImport(ctx context.Context, e *env, args []string) error {
+	fs := newFlagSet(e, "corpus import")
+	db := fs.String("db", "prove.db", "bbolt store to import into")
+	skipBad := fs.Bool("skip-bad", false, "skip malformed records (counted) instead of failing")
+	asJSON := fs.Bool("json", false, "print the summary as JSON")
+	if err := parseFlags(fs, args); err != nil {
+		return err
+	}
+	if fs.NArg() == 0 {
+		return usagef("corpus import needs trace files: prove corpus import [--db FILE] FILE...")
+	}
+	res, err := corpus.LoadFiles(fs.Args(), corpus.Options{SkipBad: *skipBad})
+	if err != nil {
+		return err
+	}
+	st, err := corpus.Open(*db, corpus.StoreOptions{})
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	added, err := st.PutTheorems(res.Theorems)
+	if err != nil {
+		return err
+	}
+	sum := map[string]any{"db": *db, "theorems": len(res.Theorems), "new": added,
+		"steps": corpus.CountSteps(res.Theorems), "skipped": res.Skipped}
+	if *asJSON {
+		return writeJSON(e.stdout, sum)
+	}
+	fmt.Fprintf(e.stdout, "imported %d theorems (%d new), %d steps into %s; skipped %d malformed records\n",
+		len(res.Theorems), added, corpus.CountSteps(res.Theorems), *db, res.Skipped)
+	return nil
+}
+
+func runCorpusExtract(ctx context.Context, e *env, args []string) error {
+	fs := newFlagSet(e, "corpus extract")
+	out := fs.String("out", "", "write JSON lines here instead of stdout")
+	skipBad := fs.Bool("skip-bad", false, "skip files that do not parse (counted) instead of failing")
+	if err := parseFlags(fs, args); err != nil {
+		return err
+	}
+	if fs.NArg() == 0 {
+		return usagef("corpus extract needs .lean files or directories: prove corpus extract [--out FILE] PATH...")
+	}
+	decls, skipped, err := corpus.ExtractStatic(ctx, fs.Args(), *skipBad)
+	if err != nil {
+		return err
+	}
+	w := e.stdout
+	if *out != "" {
+		f, err := os.Create(*out)
+		if err != nil {
+			return fmt.Errorf("corpus extract: %w", err)
+		}
+		defer f.Close()
+		w = f
+	}
+	steps := 0
+	for _, d := range decls {
+		steps += len(d.Tactics)
+		if err := writeJSON(w, d); err != nil {
+			return fmt.Errorf("corpus extract: write: %w", err)
+		}
+	}
+	e.log.Info().Int("theorems", len(decls)).Int("tactics", steps).Int("skipped_files", skipped).Msg("static extraction done")
+	return nil
+}
+
+// corpusStats summarizes traces.
+type corpusStats struct {
+	Theorems     int           `json:"theorems"`
+	WithSteps    int           `json:"with_steps"`
+	Steps        int           `json:"steps"`
+	Distinct     int           `json:"distinct_tactics"`
+	Replayable   int           `json:"replayable"`
+	Skipped      int           `json:"skipped"`
+	TopTactics   []tacticCount `json:"top_tactics"`
+	MeanProofLen float64       `json:"mean_steps_per_theorem"`
+}
+
+type tacticCount struct {
+	Tactic string `json:"tactic"`
+	Count  int    `json:"count"`
+}
+
+func runCorpusStats(ctx context.Context, e *env, args []string) error {
+	fs := newFlagSet(e, "corpus stats")
+	db := fs.String("db", "", "read the traces stored in this bbolt store instead of files")
+	skipBad := fs.Bool("skip-bad", false, "skip malformed records (counted) instead of failing")
+	asJSON := fs.Bool("json", false, "print JSON")
+	top := fs.Int("top", 10, "how many of the most frequent tactics to list")
+	if err := parseFlags(fs, args); err != nil {
+		return err
+	}
+	var ths []corpus.Theorem
+	skipped := 0
+	switch {
+	case *db != "" && fs.NArg() > 0:
+		return usagef("give either --db or trace files, not both")
+	case *db != "":
+		st, err := corpus.Open(*db, corpus.StoreOptions{ReadOnly: true})
+		if err != nil {
+			return err
+		}
+		ths, err = st.Theorems()
+		st.Close()
+		if err != nil {
+			return err
+		}
+	case fs.NArg() > 0:
+		res, err := corpus.LoadFiles(fs.Args(), corpus.Options{SkipBad: *skipBad})
+		if err != nil {
+			return err
+		}
+		ths, skipped = res.Theorems, res.Skipped
+	default:
+		return usagef("corpus stats needs trace files or --db FILE")
+	}
+	s := corpusStats{Theorems: len(ths), Steps: corpus.CountSteps(ths), Skipped: skipped}
+	counts := map[string]int{}
+	replay := corpus.NewReplay(ths)
+	for _, th := range ths {
+		if len(th.Steps) == 0 {
+			continue
+		}
+		s.WithSteps++
+		if replay.Replayable(ctx, th) {
+			s.Replayable++
+		}
+		for _, st := range th.Steps {
+			counts[corpus.NormalizeTactic(st.Tactic)]++
+		}
+	}
+	s.Distinct = len(counts)
+	if s.WithSteps > 0 {
+		s.MeanProofLen = float64(s.Steps) / float64(s.WithSteps)
+	}
+	for t, c := range counts {
+		s.TopTactics = append(s.TopTactics, tacticCount{t, c})
+	}
+	sort.Slice(s.TopTactics, func(i, j int) bool {
+		a, b := s.TopTactics[i], s.TopTactics[j]
+		return a.Count > b.Count || a.Count == b.Count && a.Tactic < b.Tactic
+	})
+	if len(s.TopTactics) > *top {
+		s.TopTactics = s.TopTactics[:max(*top, 0)]
+	}
+	if *asJSON {
+		return writeJSON(e.stdout, s)
+	}
+	fmt.Fprintf(e.stdout, "theorems %d (%d with steps, %d replay to no goals), steps %d (%.2f per theorem), distinct tactics %d, skipped %d\n",
+		s.Theorems, s.WithSteps, s.Replayable, s.Steps, s.MeanProofLen, s.Distinct, s.Skipped)
+	for _, tc := range s.TopTactics {
+		fmt.Fprintf(e.stdout, "%6d  %s\n", tc.Count, tc.Tactic)
+	}
+	return nil
 }

@@ -1,8 +1,193 @@
 package main
 
-import "context"
+import (
+	"context"
+	"fmt"
+	"os"
+	"strings"
+	"time"
 
-// runPolicy is filled in by later work; until then it says so.
+	"github.com/leanprove/leanprove/corpus"
+	"github.com/leanprove/leanprove/policy"
+)
+
+// runPolicy dispatches prove policy train|eval.
 func runPolicy(ctx context.Context, e *env, args []string) error {
-	return notImplemented("policy")
+	if len(args) == 0 || strings.HasPrefix(args[0], "-") {
+		return usagef("policy needs a subcommand: train or eval")
+	}
+	switch args[0] {
+	case "train":
+		return runPolicyTrain(ctx, e, args[1:])
+	case "eval":
+		return runPolicyEval(ctx, e, args[1:])
+	}
+	return usagef("unknown policy subcommand %q (want train or eval)", args[0])
+}
+
+func runPolicyTrain(ctx context.Context, e *env, args []string) error {
+	fs := newFlagSet(e, "policy train")
+	var tf traceFlags
+	tf.register(fs, "train")
+	fromDB := fs.String("from-db", "", "also learn from the traces and found proofs in this bbolt store")
+	out := fs.String("out", "", "model file to write (required)")
+	neighbors := fs.Int("neighbors", 0, "neighbours that vote (0: default)")
+	asJSON := fs.Bool("json", false, "print the summary as JSON")
+	if err := parseFlags(fs, args); err != nil {
+		return err
+	}
+	if fs.NArg() > 0 {
+		return usagef("unexpected argument %q (trace files go after --traces)", fs.Arg(0))
+	}
+	if *out == "" {
+		return usagef("--out MODEL is required")
+	}
+	if len(tf.files) == 0 && *fromDB == "" {
+		return usagef("give --traces FILE or --from-db DB (or both)")
+	}
+	var examples []policy.Example
+	skipped := 0
+	if len(tf.files) > 0 {
+		if err := tf.validate(); err != nil {
+			return err
+		}
+		_, selected, _, sk, err := tf.load()
+		if err != nil {
+			return err
+		}
+		skipped = sk
+		examples = append(examples, policy.ExamplesFrom(selected)...)
+	}
+	fromStore := 0
+	if *fromDB != "" {
+		st, err := corpus.Open(*fromDB, corpus.StoreOptions{ReadOnly: true})
+		if err != nil {
+			return err
+		}
+		stored, err := st.Theorems()
+		if err == nil {
+			var proved []corpus.Theorem
+			proved, err = st.ProvedTraces()
+			stored = append(stored, proved...)
+		}
+		st.Close()
+		if err != nil {
+			return err
+		}
+		ex := policy.ExamplesFrom(stored)
+		fromStore = len(ex)
+		examples = append(examples, ex...)
+	}
+	if len(examples) == 0 {
+		return fmt.Errorf("policy train: no training steps found (check --traces, --split and --from-db)")
+	}
+	start := time.Now()
+	model := policy.Train(examples, policy.LearnedParams{Neighbors: *neighbors})
+	took := time.Since(start)
+	if err := model.Save(*out); err != nil {
+		return err
+	}
+	sum := map[string]any{"model": *out, "examples": len(examples), "from_db": fromStore,
+		"skipped": skipped, "train_seconds": took.Seconds()}
+	if *asJSON {
+		return writeJSON(e.stdout, sum)
+	}
+	fmt.Fprintf(e.stdout, "trained on %d steps (%d from the store) in %.2fs; wrote %s\n", len(examples), fromStore, took.Seconds(), *out)
+	return nil
+}
+
+// evalReport is the JSON of prove policy eval.
+type evalReport struct {
+	Policy string `json:"policy"`
+	Split  string `json:"split"`
+	policy.Metrics
+}
+
+func runPolicyEval(ctx context.Context, e *env, args []string) error {
+	fs := newFlagSet(e, "policy eval")
+	var tf traceFlags
+	tf.register(fs, "dev")
+	spec := fs.String("policy", "", "policy spec: frequency, learned:MODEL, llm:MODEL@URL, or A+B (required)")
+	k := fs.Int("k", 10, "candidates asked for; top10 in the output is top-k")
+	var llm llmFlags
+	llm.register(fs)
+	asJSON := fs.Bool("json", false, "print one JSON object")
+	if err := parseFlags(fs, args); err != nil {
+		return err
+	}
+	if fs.NArg() > 0 {
+		return usagef("unexpected argument %q (trace files go after --traces)", fs.Arg(0))
+	}
+	if err := tf.validate(); err != nil {
+		return err
+	}
+	if *spec == "" {
+		return usagef("--policy SPEC is required (frequency, learned:MODEL, llm:MODEL@URL, A+B)")
+	}
+	if *k <= 0 {
+		return usagef("--k must be positive, got %d", *k)
+	}
+	_, selected, train, _, err := tf.load()
+	if err != nil {
+		return err
+	}
+	pol, err := policyFromSpec(*spec, llm, train)
+	if err != nil {
+		return err
+	}
+	m, err := policy.Evaluate(ctx, pol, policy.ExamplesFrom(selected), *k)
+	if err != nil {
+		return err
+	}
+	rep := evalReport{Policy: *spec, Split: tf.split, Metrics: m}
+	if *asJSON {
+		return writeJSON(e.stdout, rep)
+	}
+	fmt.Fprintf(e.stdout, "%s on %s (n=%d): top-1 %.1f%%, top-%d %.1f%%, %.0f µs per state\n",
+		*spec, tf.split, m.N, 100*m.Top1, *k, 100*m.TopK, m.MeanLatency)
+	return nil
+}
+
+// llmFlags are the settings of llm: policy parts.
+type llmFlags struct {
+	keyEnv      string
+	samples     int
+	temperature float64
+	maxTokens   int
+	timeout     time.Duration
+	retries     int
+	concurrency int
+}
+
+func (l *llmFlags) register(fs interface {
+	StringVar(*string, string, string, string)
+	IntVar(*int, string, int, string)
+	Float64Var(*float64, string, float64, string)
+	DurationVar(*time.Duration, string, time.Duration, string)
+}) {
+	fs.StringVar(&l.keyEnv, "llm-key-env", "", "environment variable holding the LLM API key (none if empty)")
+	fs.IntVar(&l.samples, "llm-samples", 8, "completions sampled per state")
+	fs.Float64Var(&l.temperature, "llm-temperature", 0.8, "sampling temperature")
+	fs.IntVar(&l.maxTokens, "llm-max-tokens", 96, "tokens per completion")
+	fs.DurationVar(&l.timeout, "llm-timeout", 60*time.Second, "time limit of one LLM request")
+	fs.IntVar(&l.retries, "llm-retries", 3, "retries on 429, 5xx and transport errors")
+	fs.IntVar(&l.concurrency, "llm-concurrency", 4, "LLM requests in flight")
+}
+
+func (l *llmFlags) specEnv(train []corpus.Theorem) policy.SpecEnv {
+	retries := l.retries
+	if retries == 0 {
+		retries = -1 // LLMConfig reads 0 as "default"; the flag's 0 means none
+	}
+	return policy.SpecEnv{
+		Train: func() ([]policy.Example, error) {
+			if len(train) == 0 {
+				return nil, fmt.Errorf("frequency: the train part of --traces is empty")
+			}
+			return policy.ExamplesFrom(train), nil
+		},
+		LLM: policy.LLMConfig{APIKeyEnv: l.keyEnv, Samples: l.samples, Temperature: float32(l.temperature),
+			MaxTokens: l.maxTokens, Timeout: l.timeout, Retries: retries, Concurrency: l.concurrency},
+		Getenv: os.Getenv,
+	}
 }

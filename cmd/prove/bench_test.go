@@ -1,0 +1,89 @@
+package main
+
+import (
+	"encoding/json"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/leanprove/leanprove/corpus"
+)
+
+func TestBenchRediscoversFixtureProofs(t *testing.T) {
+	model := filepath.Join(t.TempDir(), "m.model")
+	if code, _, errs := runCLI(t, "policy", "train", "--traces", fixture("dojo.json"), "--split", "all", "--out", model); code != 0 {
+		t.Fatal(errs)
+	}
+	for _, mode := range []string{"mcts", "bestfirst"} {
+		db := filepath.Join(t.TempDir(), "b.db")
+		code, out, errs := runCLI(t, "bench", "--traces", fixture("dojo.json"), "--split", "all", "--policy", "learned:"+model,
+			"--budget", "16", "--mode", mode, "--json", "--verbose", "--db", db)
+		if code != 0 {
+			t.Fatalf("%s: exit %d: %s", mode, code, errs)
+		}
+		lines := strings.Split(strings.TrimSpace(out), "\n")
+		if len(lines) != 3 {
+			t.Fatalf("%s: want 2 theorem lines and a summary, got %q", mode, out)
+		}
+		var rep benchReport
+		if err := json.Unmarshal([]byte(lines[2]), &rep); err != nil {
+			t.Fatal(err)
+		}
+		// Both fixture theorems are in the model's memory: both are found.
+		if rep.Theorems != 2 || rep.Proved != 2 || rep.Rate != 1 || rep.Replayable != 2 || rep.Mode != mode {
+			t.Errorf("%s: report %+v", mode, rep)
+		}
+		var line benchLine
+		if err := json.Unmarshal([]byte(lines[1]), &line); err != nil || line.Theorem != "Bar.and_swap" || !line.Proved ||
+			strings.Join(line.Proof, "; ") != "constructor; exact hq; exact hp" {
+			t.Errorf("%s: theorem line %+v (%v)", mode, line, err)
+		}
+		st, err := corpus.Open(db, corpus.StoreOptions{ReadOnly: true})
+		if err != nil {
+			t.Fatal(err)
+		}
+		res, err := st.Results(rep.RunID)
+		st.Close()
+		if err != nil || len(res) != 2 || !res["Mathlib/Bar.lean:Bar.and_swap"].Proved {
+			t.Errorf("%s: stored results %+v %v", mode, res, err)
+		}
+	}
+}
+
+func TestBenchFrequencyNeedsTheRightTactics(t *testing.T) {
+	// The frequency policy offers the same tactics everywhere; "intro n"
+	// and "simp [Nat.add_zero]" are each used once, so with one candidate
+	// per node neither theorem can be rediscovered.
+	code, out, errs := runCLI(t, "bench", "--traces", fixture("dojo.json"), "--split", "all", "--policy", "frequency",
+		"--candidates", "1", "--json")
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, errs)
+	}
+	var rep benchReport
+	if err := json.Unmarshal([]byte(out), &rep); err != nil {
+		t.Fatal(err)
+	}
+	if rep.Theorems != 2 || rep.Proved != 0 || rep.Rate != 0 {
+		t.Errorf("report %+v", rep)
+	}
+}
+
+func TestBenchUsageErrors(t *testing.T) {
+	tests := []struct {
+		args    []string
+		mention string
+	}{
+		{[]string{"bench"}, "--traces"},
+		{[]string{"bench", "--traces", fixture("dojo.json"), "--mode", "dfs"}, "--mode"},
+		{[]string{"bench", "--traces", fixture("dojo.json"), "--budget", "0"}, "--budget"},
+		{[]string{"bench", "--traces", fixture("dojo.json"), "--workers", "0"}, "--workers"},
+		{[]string{"bench", "--traces", fixture("dojo.json"), "--policy", "llm:nourl"}, "llm:MODEL@URL"},
+		{[]string{"bench", "--traces", fixture("nope.json")}, "nope.json"},
+	}
+	for _, tt := range tests {
+		code, _, errs := runCLI(t, tt.args...)
+		if code != 2 || !strings.Contains(errs, tt.mention) {
+			t.Errorf("%v: exit %d stderr %q; want 2 mentioning %q", tt.args, code, errs, tt.mention)
+		}
+	}
+}

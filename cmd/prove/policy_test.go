@@ -1,0 +1,61 @@
+package main
+
+import (
+	"encoding/json"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+func TestPolicyTrainAndEval(t *testing.T) {
+	model := filepath.Join(t.TempDir(), "m.model")
+	// --split all: the fixtures are too small to split.
+	code, out, errs := runCLI(t, "policy", "train", "--traces", fixture("dojo.json"), "--traces", fixture("pairs.jsonl"), "--split", "all", "--out", model, "--json")
+	if code != 0 {
+		t.Fatalf("train exit %d: %s", code, errs)
+	}
+	if !strings.Contains(out, `"examples":9`) {
+		t.Errorf("train summary %s", out)
+	}
+	for _, spec := range []string{"frequency", "learned:" + model, "learned:" + model + "+frequency"} {
+		code, out, errs = runCLI(t, "policy", "eval", "--policy", spec, "--traces", fixture("dojo.json"), "--split", "all", "--json")
+		if code != 0 {
+			t.Fatalf("%s: eval exit %d: %s", spec, code, errs)
+		}
+		var rep map[string]any
+		if err := json.Unmarshal([]byte(out), &rep); err != nil {
+			t.Fatalf("%s: %v in %q", spec, err, out)
+		}
+		top1, top10 := rep["top1"].(float64), rep["top10"].(float64)
+		if rep["n"] != 5.0 || top1 < 0 || top1 > top10 || top10 > 1 {
+			t.Errorf("%s: report %v", spec, rep)
+		}
+		if strings.HasPrefix(spec, "learned") && top1 != 1 {
+			// Every evaluated state is in the model's memory.
+			t.Errorf("%s: top1 %v on its own training data, want 1", spec, top1)
+		}
+	}
+}
+
+func TestPolicyUsageErrors(t *testing.T) {
+	dir := t.TempDir()
+	tests := []struct {
+		args    []string
+		mention string
+	}{
+		{[]string{"policy"}, "subcommand"},
+		{[]string{"policy", "train", "--traces", fixture("dojo.json")}, "--out"},
+		{[]string{"policy", "train", "--out", filepath.Join(dir, "m")}, "--traces"},
+		{[]string{"policy", "eval", "--traces", fixture("dojo.json")}, "--policy"},
+		{[]string{"policy", "eval", "--policy", "magic", "--traces", fixture("dojo.json")}, "unknown policy"},
+		{[]string{"policy", "eval", "--policy", "frequency"}, "--traces"},
+		{[]string{"policy", "eval", "--policy", "frequency", "--traces", fixture("dojo.json"), "--split", "half"}, "--split"},
+		{[]string{"policy", "eval", "--policy", "learned:" + filepath.Join(dir, "none"), "--traces", fixture("dojo.json")}, "none"},
+	}
+	for _, tt := range tests {
+		code, _, errs := runCLI(t, tt.args...)
+		if code != 2 || !strings.Contains(errs, tt.mention) {
+			t.Errorf("%v: exit %d stderr %q; want 2 mentioning %q", tt.args, code, errs, tt.mention)
+		}
+	}
+}
