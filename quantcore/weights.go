@@ -87,14 +87,27 @@ func readSafetensors(ctx context.Context, path string) ([]Tensor, error) {
 		}
 		var info struct {
 			DType   string    `json:"dtype"`
+			Shape   []uint64  `json:"shape"`
 			Offsets [2]uint64 `json:"data_offsets"`
 		}
 		if err := json.Unmarshal(raw, &info); err != nil {
 			return nil, fmt.Errorf("read %s: tensor %q: %w: %v", path, name, ErrFormat, err)
 		}
+		size, ok := map[string]uint64{"F32": 4, "F16": 2, "BF16": 2}[info.DType]
+		if !ok {
+			return nil, fmt.Errorf("read %s: tensor %q: %w: %s (only F32, F16 and BF16 can be read)", path, name, ErrDType, info.DType)
+		}
 		if info.Offsets[1] > dataLen {
 			return nil, fmt.Errorf("read %s: tensor %q: %w: data ends at byte %d, the file holds %d data bytes",
 				path, name, ErrTruncated, info.Offsets[1], dataLen)
+		}
+		elems := uint64(1)
+		for _, d := range info.Shape {
+			elems *= d
+		}
+		if info.Offsets[1] < info.Offsets[0] || elems*size != info.Offsets[1]-info.Offsets[0] {
+			return nil, fmt.Errorf("read %s: tensor %q: %w: shape %v of %s needs %d bytes, data_offsets %v hold %d",
+				path, name, ErrShape, info.Shape, info.DType, elems*size, info.Offsets, int64(info.Offsets[1])-int64(info.Offsets[0]))
 		}
 	}
 	st, err := safetensors.Deserialize(buf)
