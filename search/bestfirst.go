@@ -1,7 +1,5 @@
 package search
 
-import "container/heap"
-
 // Best-first search over the same graph and jobs: a priority queue of open
 // work ranked by cumulative log prior (GPT-f, LeanDojo's baseline). Work
 // items are nodes to expand and, lazily, edges to apply: an edge from a node
@@ -16,22 +14,52 @@ type bfItem struct {
 	edge int // -1: expand the node
 }
 
+// bfQueue is a max-heap of items. It is written out rather than built on
+// container/heap, whose interface boxing would cost an allocation per push.
 type bfQueue []bfItem
 
-func (q bfQueue) Len() int { return len(q) }
-func (q bfQueue) Less(i, j int) bool {
+func (q bfQueue) less(i, j int) bool {
 	if q[i].prio != q[j].prio {
 		return q[i].prio > q[j].prio
 	}
 	return q[i].seq < q[j].seq
 }
-func (q bfQueue) Swap(i, j int) { q[i], q[j] = q[j], q[i] }
-func (q *bfQueue) Push(x any)   { *q = append(*q, x.(bfItem)) }
-func (q *bfQueue) Pop() any {
-	old := *q
-	it := old[len(old)-1]
-	*q = old[:len(old)-1]
-	return it
+
+func (q *bfQueue) push(it bfItem) {
+	*q = append(*q, it)
+	h := *q
+	for i := len(h) - 1; i > 0; {
+		parent := (i - 1) / 2
+		if !h.less(i, parent) {
+			break
+		}
+		h[i], h[parent] = h[parent], h[i]
+		i = parent
+	}
+}
+
+func (q *bfQueue) pop() bfItem {
+	h := *q
+	top := h[0]
+	last := len(h) - 1
+	h[0] = h[last]
+	h = h[:last]
+	for i := 0; ; {
+		l, r, best := 2*i+1, 2*i+2, i
+		if l < len(h) && h.less(l, best) {
+			best = l
+		}
+		if r < len(h) && h.less(r, best) {
+			best = r
+		}
+		if best == i {
+			break
+		}
+		h[i], h[best] = h[best], h[i]
+		i = best
+	}
+	*q = h
+	return top
 }
 
 type bestFirst struct {
@@ -49,7 +77,7 @@ func (b *bestFirst) push(n *node, ei int) {
 		logp += logPrior(n.edges[ei].prior)
 		depth++
 	}
-	heap.Push(&b.queue, bfItem{prio: bestFirstPriority(logp, depth, b.s.p.LengthNormalize), seq: b.pushed, node: n, edge: ei})
+	b.queue.push(bfItem{prio: bestFirstPriority(logp, depth, b.s.p.LengthNormalize), seq: b.pushed, node: n, edge: ei})
 	b.pushed++
 }
 
@@ -61,35 +89,37 @@ func (b *bestFirst) fill() {
 		it := b.queue[0]
 		n := it.node
 		if n.solve != unsolved {
-			heap.Pop(&b.queue)
+			b.queue.pop()
 			continue
 		}
 		if it.edge < 0 {
 			if n.expand != unexpanded {
-				heap.Pop(&b.queue)
+				b.queue.pop()
 				continue
 			}
 			j := s.nodeWork(n)
 			if j == nil {
 				return
 			}
-			heap.Pop(&b.queue)
+			b.queue.pop()
 			n.expand = expanding
 			b.inFlight++
 			s.start(j)
 			continue
 		}
 		if n.edges[it.edge].status != untried {
-			heap.Pop(&b.queue)
+			b.queue.pop()
 			continue
 		}
 		if !s.canApply(1) {
 			return
 		}
-		heap.Pop(&b.queue)
+		b.queue.pop()
 		n.edges[it.edge].status = running
 		b.inFlight++
-		s.start(&job{kind: jobApply, node: n, edge: it.edge, state: n.state, tactic: n.edges[it.edge].tactic})
+		j := s.newJob(jobApply, n, it.edge)
+		j.tactic = n.edges[it.edge].tactic
+		s.start(j)
 	}
 }
 

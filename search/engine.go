@@ -105,7 +105,8 @@ type searcher struct {
 	seq         uint64
 	nextSeq     uint64
 	held        map[uint64]*job
-	jobs        int // started and not yet handled
+	jobs        int    // started and not yet handled
+	freeJobs    []*job // handled jobs, for reuse
 
 	stopping   bool // a count budget is spent: start nothing new
 	stopReason StopReason
@@ -243,6 +244,8 @@ func (s *searcher) loop() {
 		}
 		s.jobs--
 		s.mode.handle(j)
+		*j = job{tries: j.tries[:0]}
+		s.freeJobs = append(s.freeJobs, j)
 	}
 }
 
@@ -253,6 +256,19 @@ func (s *searcher) canApply(k int) bool {
 
 func (s *searcher) canExpand() bool {
 	return !s.stopping && s.stats.Expansions < s.p.MaxExpansions
+}
+
+// newJob returns a cleared job, reusing a handled one when it can.
+func (s *searcher) newJob(kind jobKind, n *node, edge int) *job {
+	var j *job
+	if k := len(s.freeJobs); k > 0 {
+		j = s.freeJobs[k-1]
+		s.freeJobs = s.freeJobs[:k-1]
+	} else {
+		j = &job{}
+	}
+	j.kind, j.node, j.edge, j.state = kind, n, edge, n.state
+	return j
 }
 
 // start counts a job against its budget and runs it: inline, on its pool,
@@ -408,13 +424,17 @@ func (s *searcher) nodeWork(n *node) *job {
 			if len(tactics) > remaining {
 				tactics = tactics[:remaining]
 			}
-			return &job{kind: jobRollout, node: n, edge: -1, state: n.state, tactics: tactics}
+			j := s.newJob(jobRollout, n, -1)
+			j.tactics = tactics
+			return j
 		}
 	}
 	if !s.canExpand() {
 		return nil
 	}
-	return &job{kind: jobExpand, node: n, edge: -1, state: n.state, k: s.p.CandidatesPerNode}
+	j := s.newJob(jobExpand, n, -1)
+	j.k = s.p.CandidatesPerNode
+	return j
 }
 
 // finishRollout records a rollout's outcomes on its node. It returns true
@@ -468,12 +488,10 @@ func (s *searcher) finishExpansion(j *job) {
 		return 0
 	})
 	n.edges = make([]edge, 0, len(cands))
-	seen := make(map[string]bool, len(cands))
 	for _, c := range cands {
-		if c.Tactic == "" || seen[c.Tactic] {
+		if c.Tactic == "" || hasTactic(n.edges, c.Tactic) {
 			continue
 		}
-		seen[c.Tactic] = true
 		prior := c.Prior
 		if math.IsNaN(prior) {
 			prior = 0
@@ -490,6 +508,17 @@ func (s *searcher) finishExpansion(j *job) {
 	}
 	n.recomputeQ()
 	s.checkDead(n)
+}
+
+// hasTactic reports whether edges already hold tactic. A linear scan: k is
+// small (tens), and a map would cost more than it saves.
+func hasTactic(edges []edge, tactic string) bool {
+	for i := range edges {
+		if edges[i].tactic == tactic {
+			return true
+		}
+	}
+	return false
 }
 
 // stepResult says what applying a tactic did to the graph.
@@ -543,7 +572,8 @@ func (s *searcher) applyStep(n *node, ei int, step Step) (stepResult, *node) {
 	trace := make([]string, len(n.state.Trace)+1)
 	copy(trace, n.state.Trace)
 	trace[len(trace)-1] = e.tactic
-	child := s.newNode(State{Goals: slices.Clone(step.State.Goals), Trace: trace}, k)
+	// The node keeps the prover's Goals slice; neither side changes it.
+	child := s.newNode(State{Goals: step.State.Goals, Trace: trace}, k)
 	child.logp = n.logp + logPrior(e.prior)
 	e.child = child
 	child.parents = append(child.parents, parentRef{n, ei})

@@ -4,6 +4,7 @@ import (
 	"encoding/binary"
 	"encoding/hex"
 	"hash/fnv"
+	"io"
 	"sort"
 	"strconv"
 	"strings"
@@ -33,7 +34,7 @@ func KeyOf(goals []string) Key {
 		// A length prefix keeps ["a", "b"] and ["a\x00b"] apart.
 		binary.LittleEndian.PutUint64(n[:], uint64(len(norm)))
 		h.Write(n[:])
-		h.Write([]byte(norm))
+		io.WriteString(h, norm)
 	}
 	var k Key
 	h.Sum(k[:0])
@@ -71,6 +72,51 @@ func KeyOf(goals []string) Key {
 // treats such states as one node; a proof it finds through a transposition
 // is re-checked as a whole by the caller's verification step.
 func NormalizeGoal(goal string) string {
+	if isCanonical(goal) {
+		return goal
+	}
+	return normalizeGoalSlow(goal)
+}
+
+// isCanonical reports, without allocating, that goal is already in the form
+// NormalizeGoal produces, the common case for Lean's own output with short
+// hypotheses. It may answer false for a canonical goal (the slow path then
+// returns it unchanged), never true for one the slow path would change.
+func isCanonical(goal string) bool {
+	if goal == "" || goal[0] == ' ' || goal[0] == '\n' || goal[len(goal)-1] == ' ' || goal[len(goal)-1] == '\n' ||
+		strings.ContainsAny(goal, "\t\r\v\f✝") ||
+		strings.Contains(goal, "  ") || strings.Contains(goal, "\n\n") ||
+		strings.Contains(goal, "\n ") || strings.Contains(goal, " \n") {
+		return false
+	}
+	prev, first, target := "", true, false
+	for rest := goal; rest != ""; {
+		var line string
+		line, rest, _ = strings.Cut(rest, "\n")
+		switch {
+		case target:
+			return false // text after the target
+		case strings.HasPrefix(line, "⊢"):
+			target = true
+			continue
+		case first && strings.HasPrefix(line, "case "):
+			first = false
+			continue
+		}
+		first = false
+		if i := strings.Index(line, " : "); i < 0 || strings.Contains(line[:i], " ") {
+			return false // perhaps grouped, or not a plain hypothesis
+		}
+		if line < prev {
+			return false
+		}
+		prev = line
+	}
+	return target
+}
+
+// normalizeGoalSlow applies the rules one by one.
+func normalizeGoalSlow(goal string) string {
 	lines := joinContinuations(goal)
 	var caseLine, target string
 	var hyps []string
@@ -130,6 +176,18 @@ func joinContinuations(goal string) []string {
 }
 
 func collapseSpaces(s string) string {
+	clean := len(s) > 0 && s[0] != ' ' && s[len(s)-1] != ' '
+	for i := 0; clean && i < len(s); i++ {
+		switch s[i] {
+		case '\t', '\r', '\v', '\f':
+			clean = false
+		case ' ':
+			clean = s[i+1] != ' '
+		}
+	}
+	if clean {
+		return s // the common case: nothing to collapse, nothing to allocate
+	}
 	return strings.Join(strings.Fields(s), " ")
 }
 

@@ -71,3 +71,20 @@ func TestKeyOfDistinct(t *testing.T) {
 		})
 	}
 }
+
+// FuzzNormalizeFastPath checks the allocation-free fast path never changes
+// what normalization produces.
+func FuzzNormalizeFastPath(f *testing.F) {
+	for _, seed := range []string{
+		"x : Nat\n⊢ x = x", "a : A\nb : B\n⊢ P", "b : B\na : A\n⊢ P", "case h\nx : Nat\n⊢ P",
+		"x y : Nat\n⊢ P", "x✝ : Nat\n⊢ P", "⊢ P\nx : Nat", "x : Nat\n  ⊢ P", "⊢ P", "",
+		"h : ∀ (a b : Nat), a = b\n⊢ False", "h : a\nh : a\n⊢ b",
+	} {
+		f.Add(seed)
+	}
+	f.Fuzz(func(t *testing.T, goal string) {
+		if got, want := NormalizeGoal(goal), normalizeGoalSlow(goal); got != want {
+			t.Errorf("NormalizeGoal(%q) = %q, slow path %q", goal, got, want)
+		}
+	})
+}

@@ -136,7 +136,9 @@ func (m *mcts) descend() descent {
 				return descNone
 			}
 			e.status = running
-			m.startJob(pl, &job{kind: jobApply, node: n, edge: ei, state: n.state, tactic: e.tactic})
+			j := s.newJob(jobApply, n, ei)
+			j.tactic = e.tactic
+			m.startJob(pl, j)
 			return descStarted
 		}
 		n = e.child
