@@ -58,6 +58,15 @@ type docState struct {
 	diags       []Diagnostic
 	fatal       int // latest version with a fatalError progress; 0 when none
 	publishes   int // count, for tests and logs
+	// watchers are barriers waiting on a version; a fatalError progress
+	// ends them, since Lean holds requests to a crashed file until the
+	// next didChange (lean-lsp.md §1.4).
+	watchers []crashWatcher
+}
+
+type crashWatcher struct {
+	version int
+	cancel  context.CancelCauseFunc
 }
 
 // NewConn speaks LSP over rwc (Content-Length framing). Close the Conn, not
@@ -113,19 +122,25 @@ func (h handler) Handle(ctx context.Context, conn *jsonrpc2.Conn, req *jsonrpc2.
 		h.c.replies.Go(func() { _ = conn.Reply(context.WithoutCancel(ctx), id, nil) })
 		return
 	}
-	if req.Params == nil {
-		return
+	if req.Params != nil {
+		h.c.handleNotification(req.Method, *req.Params)
 	}
-	switch req.Method {
+}
+
+// handleNotification folds one server notification into the documents'
+// state. Malformed payloads are ignored: Lean's own messages always parse,
+// and a garbled one must not take the client down.
+func (c *Conn) handleNotification(method string, params json.RawMessage) {
+	switch method {
 	case MethodPublishDiagnostics:
 		var p PublishDiagnosticsParams
-		if json.Unmarshal(*req.Params, &p) == nil {
-			h.c.onPublish(&p)
+		if json.Unmarshal(params, &p) == nil {
+			c.onPublish(&p)
 		}
 	case MethodFileProgress:
 		var p FileProgressParams
-		if json.Unmarshal(*req.Params, &p) == nil {
-			h.c.onProgress(&p)
+		if json.Unmarshal(params, &p) == nil {
+			c.onProgress(&p)
 		}
 	}
 }
@@ -166,6 +181,19 @@ func (c *Conn) onProgress(p *FileProgressParams) {
 			d.fatal = max(d.fatal, p.TextDocument.Version)
 		}
 	}
+	if d.fatal < p.TextDocument.Version {
+		return
+	}
+	kept := d.watchers[:0]
+	for _, w := range d.watchers {
+		if w.version <= d.fatal {
+			w.cancel(&RequestError{Method: MethodWaitForDiagnostics, Code: CodeWorkerCrashed,
+				Message: "Lean reported a fatal error (kind 2) in $/lean/fileProgress for " + p.TextDocument.URI})
+		} else {
+			kept = append(kept, w)
+		}
+	}
+	d.watchers = kept
 }
 
 // StaleNotifications counts publishDiagnostics dropped because they were
@@ -209,6 +237,10 @@ func (c *Conn) call(ctx context.Context, method string, params, result any) erro
 	if ctx.Err() != nil {
 		// Tell Lean to stop; the notification itself must not be cancelled.
 		_ = c.rpc.Notify(context.WithoutCancel(ctx), MethodCancelRequest, map[string]any{"id": id.Str})
+		var re *RequestError
+		if errors.As(context.Cause(ctx), &re) {
+			return re
+		}
 		return fmt.Errorf("%s: %w", method, ctx.Err())
 	}
 	var rpcErr *jsonrpc2.Error
@@ -328,9 +360,39 @@ func (c *Conn) DidClose(ctx context.Context, uri string) error {
 
 // WaitForDiagnostics is the barrier: it returns when Lean has published
 // the final diagnostics of version (or a later one).
+//
+// A fatalError progress for that version ends the wait with a
+// *RequestError whose IsCrash is true.
 func (c *Conn) WaitForDiagnostics(ctx context.Context, uri string, version int) error {
+	ctx, cancel := context.WithCancelCause(ctx)
+	defer cancel(nil)
+	c.mu.Lock()
+	if d := c.docs[uri]; d != nil {
+		if d.fatal >= version {
+			c.mu.Unlock()
+			return &RequestError{Method: MethodWaitForDiagnostics, Code: CodeWorkerCrashed,
+				Message: "Lean reported a fatal error for " + uri}
+		}
+		d.watchers = append(d.watchers, crashWatcher{version: version, cancel: cancel})
+		defer c.unwatch(uri, version)
+	}
+	c.mu.Unlock()
 	var res json.RawMessage
 	return c.call(ctx, MethodWaitForDiagnostics, WaitForDiagnosticsParams{URI: uri, Version: version}, &res)
+}
+
+func (c *Conn) unwatch(uri string, version int) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if d := c.docs[uri]; d != nil {
+		kept := d.watchers[:0]
+		for _, w := range d.watchers {
+			if w.version != version {
+				kept = append(kept, w)
+			}
+		}
+		d.watchers = kept
+	}
 }
 
 // PlainGoal asks for the goals at pos; nil when Lean answers null.

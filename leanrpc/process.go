@@ -165,6 +165,9 @@ func Start(ctx context.Context, cfg ServerConfig) (*Server, error) {
 // Stderr returns the tail of what the server wrote to stderr.
 func (s *Server) Stderr() string { return strings.TrimSpace(s.stderr.String()) }
 
+// Pid is the server process's id.
+func (s *Server) Pid() int { return s.cmd.Process.Pid }
+
 // Exited is closed when the server process has exited.
 func (s *Server) Exited() <-chan struct{} { return s.exited }
 

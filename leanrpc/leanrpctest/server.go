@@ -1,0 +1,548 @@
+package leanrpctest
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/sourcegraph/jsonrpc2"
+
+	"github.com/leanprove/leanprove/leanrpc"
+)
+
+// Options configures a fake server.
+type Options struct {
+	Semantics Semantics
+	// Latency delays the end of each version's elaboration.
+	Latency time.Duration
+	// Plain turns off the quirks the real server shows and a client must
+	// survive (on by default): an empty publishDiagnostics before the
+	// real one, "processing: []" sent before the final publish, and Lake
+	// "Building" information diagnostics on open, cleared afterwards
+	// (lean-lsp.md §1.2, §4.4, §10.3).
+	Plain bool
+	// InjectStale additionally sends, after each final publish, a publish
+	// and a fileProgress for an older version carrying a bogus error. The
+	// real server never does this; a correct client ignores them.
+	InjectStale bool
+	// Log, when set, receives the protocol exchange as it happens.
+	Log io.Writer
+	// HeaderError, when set, is reported as an error on line 1 of every
+	// document, as Lean reports a failed import ("unknown module prefix").
+	HeaderError string
+	// ExitProcess is called when a tactic's Result says ExitProcess; the
+	// stand-in executable exits, in process the connection is dropped.
+	ExitProcess func()
+}
+
+// Stats counts what the fake saw.
+type Stats struct {
+	Opens, Changes, Closes, Waits, Goals, Cancels, Crashes, Revivals int
+	RegisterAnswered                                                 bool
+	Initialized, ShutdownSeen, Exited                                bool
+	CancelledIDs                                                     []string
+}
+
+// Server is a fake Lean language server (watchdog and workers in one)
+// speaking the real wire protocol over one connection.
+type Server struct {
+	opts Options
+	conn *jsonrpc2.Conn
+
+	queue   chan func()
+	done    chan struct{}
+	wg      sync.WaitGroup
+	closing sync.Once
+
+	// Everything below is owned by the event loop, except where noted.
+	docs        map[string]*doc
+	phase       int // 0 before initialize, 1 after, 2 after initialized, 3 after shutdown
+	silent      bool
+	heldCrashed map[string][]heldRequest // requests to crashed files, run on revival
+
+	mu         sync.Mutex // guards stats, violations, log
+	stats      Stats
+	violations []string
+	log        bytes.Buffer
+}
+
+type doc struct {
+	uri      string
+	version  int
+	text     string
+	crashed  bool
+	finished int // last version whose elaboration finished
+	waits    []pendingWait
+	elab     *elaboration // result for version `finished`
+	lakeInfo bool         // Lake info diagnostics shown once, on open
+}
+
+type heldRequest struct {
+	id  jsonrpc2.ID
+	run func()
+}
+
+type pendingWait struct {
+	id      jsonrpc2.ID
+	version int
+}
+
+// Serve runs a fake server on rwc until the client exits or the
+// connection closes.
+func Serve(ctx context.Context, rwc io.ReadWriteCloser, opts Options) *Server {
+	s := &Server{opts: opts, queue: make(chan func(), 4096), done: make(chan struct{}),
+		docs: map[string]*doc{}, heldCrashed: map[string][]heldRequest{}}
+	logOpts := []jsonrpc2.ConnOpt{
+		jsonrpc2.OnRecv(func(req *jsonrpc2.Request, resp *jsonrpc2.Response) { s.logMsg("client→", req, resp) }),
+		jsonrpc2.OnSend(func(req *jsonrpc2.Request, resp *jsonrpc2.Response) { s.logMsg("server→", req, resp) }),
+		jsonrpc2.SetLogger(s),
+	}
+	s.conn = jsonrpc2.NewConn(ctx, jsonrpc2.NewBufferedStream(rwc, jsonrpc2.VSCodeObjectCodec{}),
+		queueHandler{s}, logOpts...)
+	s.wg.Add(1)
+	go s.loop()
+	return s
+}
+
+// Printf receives the jsonrpc2 library's own log lines.
+func (s *Server) Printf(format string, args ...any) {
+	s.mu.Lock()
+	fmt.Fprintf(&s.log, format, args...)
+	s.mu.Unlock()
+}
+
+func (s *Server) logMsg(dir string, req *jsonrpc2.Request, resp *jsonrpc2.Response) {
+	var data []byte
+	if resp != nil {
+		data, _ = json.Marshal(resp)
+	} else {
+		data, _ = json.Marshal(req)
+	}
+	s.mu.Lock()
+	fmt.Fprintf(&s.log, "%s %s\n", dir, data)
+	if s.opts.Log != nil {
+		fmt.Fprintf(s.opts.Log, "%s %s\n", dir, data)
+	}
+	s.mu.Unlock()
+}
+
+// Log returns the protocol exchange so far.
+func (s *Server) Log() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.log.String()
+}
+
+// Violations lists protocol rules the client broke (a request without
+// params, an outdated version, a didOpen of an open file, …): each one
+// would make the real server misbehave or die.
+func (s *Server) Violations() []string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return append([]string(nil), s.violations...)
+}
+
+// Stats returns a copy of the counters.
+func (s *Server) Stats() Stats {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	st := s.stats
+	st.CancelledIDs = append([]string(nil), s.stats.CancelledIDs...)
+	return st
+}
+
+// Done is closed when the server has stopped (exit or connection closed).
+func (s *Server) Done() <-chan struct{} { return s.done }
+
+// Close stops the server and closes its connection.
+func (s *Server) Close() error {
+	s.stop()
+	s.wg.Wait()
+	return nil
+}
+
+// Kill drops the connection as a dying server process would.
+func (s *Server) Kill() { s.stop() }
+
+func (s *Server) stop() {
+	s.closing.Do(func() {
+		close(s.done)
+		_ = s.conn.Close()
+	})
+}
+
+func (s *Server) violation(format string, args ...any) {
+	s.mu.Lock()
+	s.violations = append(s.violations, fmt.Sprintf(format, args...))
+	s.mu.Unlock()
+}
+
+func (s *Server) stat(f func(*Stats)) {
+	s.mu.Lock()
+	f(&s.stats)
+	s.mu.Unlock()
+}
+
+// queueHandler runs on the connection's read loop: it only queues the
+// message for the event loop, which replies when the semantics say so.
+type queueHandler struct{ s *Server }
+
+func (h queueHandler) Handle(_ context.Context, _ *jsonrpc2.Conn, req *jsonrpc2.Request) {
+	r := *req
+	select {
+	case h.s.queue <- func() { h.s.dispatch(r) }:
+	case <-h.s.done:
+	}
+}
+
+func (s *Server) loop() {
+	defer s.wg.Done()
+	for {
+		select {
+		case f := <-s.queue:
+			f()
+		case <-s.done:
+			return
+		case <-s.conn.DisconnectNotify():
+			s.stop()
+			return
+		}
+	}
+}
+
+// after queues f on the loop after d (the loop stays free meanwhile).
+func (s *Server) after(d time.Duration, f func()) {
+	if d <= 0 {
+		f()
+		return
+	}
+	time.AfterFunc(d, func() {
+		select {
+		case s.queue <- f:
+		case <-s.done:
+		}
+	})
+}
+
+func (s *Server) notify(method string, params any) {
+	_ = s.conn.Notify(context.Background(), method, params)
+}
+
+func (s *Server) reply(id jsonrpc2.ID, result any) {
+	_ = s.conn.Reply(context.Background(), id, result)
+}
+
+func (s *Server) replyErr(id jsonrpc2.ID, code int64, msg string) {
+	_ = s.conn.ReplyWithError(context.Background(), id, &jsonrpc2.Error{Code: code, Message: msg})
+}
+
+// die mimics the real watchdog's reaction to an invalid message: it exits.
+func (s *Server) die(format string, args ...any) {
+	s.violation(format, args...)
+	s.stop()
+}
+
+func (s *Server) dispatch(req jsonrpc2.Request) {
+	method := req.Method
+	// Handshake order is strict (lean-lsp.md §3.3).
+	switch s.phase {
+	case 0:
+		if method != leanrpc.MethodInitialize || req.Notif {
+			s.die("first message must be the initialize request, got %q", method)
+			return
+		}
+	case 1:
+		if method != leanrpc.MethodInitialized || !req.Notif {
+			s.die("second message must be the initialized notification, got %q", method)
+			return
+		}
+	}
+	if s.phase == 3 {
+		if method == leanrpc.MethodExit && req.Notif {
+			if req.Params != nil && string(*req.Params) != "null" {
+				s.violation("exit sent with params %s: the real watchdog ignores it and keeps running", *req.Params)
+				return
+			}
+			s.stat(func(st *Stats) { st.Exited = true })
+			s.stop()
+			return
+		}
+		if !req.Notif {
+			s.replyErr(req.ID, leanrpc.CodeInvalidRequest, "Request received after 'shutdown' request.")
+		}
+		return
+	}
+	// Every message but shutdown and exit must carry params (§2.2).
+	if req.Params == nil && method != leanrpc.MethodShutdown && method != leanrpc.MethodExit {
+		s.die("%s sent without params: the real watchdog dies with \"Got invalid JSON-RPC message\"", method)
+		return
+	}
+	if req.Notif {
+		s.notification(method, req)
+		return
+	}
+	s.request(method, req)
+}
+
+func decode[T any](req jsonrpc2.Request) (T, bool) {
+	var v T
+	if req.Params == nil {
+		return v, false
+	}
+	return v, json.Unmarshal(*req.Params, &v) == nil
+}
+
+func (s *Server) notification(method string, req jsonrpc2.Request) {
+	switch method {
+	case leanrpc.MethodInitialized:
+		s.phase = 2
+		s.stat(func(st *Stats) { st.Initialized = true })
+		// The watchdog registers a file watcher (lean-lsp.md §3.3).
+		go s.register()
+	case leanrpc.MethodDidOpen:
+		p, ok := decode[leanrpc.DidOpenParams](req)
+		if !ok {
+			s.violation("didOpen: cannot parse params %s", *req.Params)
+			return
+		}
+		uri := p.TextDocument.URI
+		if d := s.docs[uri]; d != nil {
+			s.violation("didOpen of %s, which is already open: the real watchdog leaks a worker", uri)
+		}
+		d := &doc{uri: uri, version: p.TextDocument.Version, text: p.TextDocument.Text, lakeInfo: !s.opts.Plain}
+		s.docs[uri] = d
+		s.stat(func(st *Stats) { st.Opens++ })
+		s.startElaboration(d)
+	case leanrpc.MethodDidChange:
+		p, ok := decode[leanrpc.DidChangeParams](req)
+		if !ok {
+			s.violation("didChange: cannot parse params %s", *req.Params)
+			return
+		}
+		d := s.docs[p.TextDocument.URI]
+		if d == nil {
+			return // discarded, like the real server
+		}
+		if len(p.ContentChanges) == 0 {
+			return // no new version (lean-lsp.md §4.2)
+		}
+		if p.TextDocument.Version <= d.version {
+			s.violation("didChange of %s to version %d after version %d: versions must increase",
+				d.uri, p.TextDocument.Version, d.version)
+		}
+		text, err := applyChanges(d.text, p.ContentChanges)
+		if err != nil {
+			s.violation("didChange of %s: %v", d.uri, err)
+			return
+		}
+		d.text, d.version = text, p.TextDocument.Version
+		s.stat(func(st *Stats) { st.Changes++ })
+		if d.crashed {
+			// Only didChange revives a crashed worker (lean-lsp.md §1.4).
+			d.crashed = false
+			s.stat(func(st *Stats) { st.Revivals++ })
+			held := s.heldCrashed[d.uri]
+			delete(s.heldCrashed, d.uri)
+			s.startElaboration(d)
+			for _, h := range held {
+				h.run()
+			}
+			return
+		}
+		s.startElaboration(d)
+	case leanrpc.MethodDidClose:
+		p, ok := decode[leanrpc.DidCloseParams](req)
+		if !ok {
+			return
+		}
+		d := s.docs[p.TextDocument.URI]
+		if d == nil {
+			return
+		}
+		delete(s.docs, d.uri)
+		s.stat(func(st *Stats) { st.Closes++ })
+		msg := "The file worker for " + d.uri + " has been terminated. Either the header has changed, or the file was closed,  or the server is shutting down."
+		for _, w := range d.waits {
+			s.replyErr(w.id, leanrpc.CodeContentModified, msg)
+		}
+		for _, h := range s.heldCrashed[d.uri] {
+			s.replyErr(h.id, leanrpc.CodeContentModified, msg)
+		}
+		delete(s.heldCrashed, d.uri)
+		s.notify(leanrpc.MethodPublishDiagnostics, map[string]any{"uri": d.uri, "diagnostics": []any{}})
+	case leanrpc.MethodCancelRequest:
+		var p struct {
+			ID any `json:"id"`
+		}
+		if req.Params != nil {
+			_ = json.Unmarshal(*req.Params, &p)
+		}
+		id := fmt.Sprint(p.ID)
+		s.stat(func(st *Stats) { st.Cancels++; st.CancelledIDs = append(st.CancelledIDs, id) })
+		// A held waitForDiagnostics answers RequestCancelled (≥ v4.18).
+		for _, d := range s.docs {
+			for i, w := range d.waits {
+				if w.id.Str == id || (!w.id.IsString && w.id.String() == id) {
+					s.replyErr(w.id, leanrpc.CodeRequestCancelled, "")
+					d.waits = append(d.waits[:i], d.waits[i+1:]...)
+					return
+				}
+			}
+		}
+	case leanrpc.MethodExit:
+		s.violation("exit before shutdown")
+		s.stop()
+	}
+}
+
+func (s *Server) register() {
+	var res json.RawMessage
+	id := jsonrpc2.ID{Str: "register_lean_watcher", IsString: true}
+	params := map[string]any{"registrations": []any{map[string]any{
+		"id": "lean_watcher", "method": "workspace/didChangeWatchedFiles",
+		"registerOptions": map[string]any{"watchers": []any{
+			map[string]any{"globPattern": "**/*.lean"}, map[string]any{"globPattern": "**/*.ilean"}}}}}}
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	defer cancel()
+	go func() {
+		select {
+		case <-s.done:
+			cancel()
+		case <-ctx.Done():
+		}
+	}()
+	if err := s.conn.Call(ctx, leanrpc.MethodRegisterCapability, params, &res, jsonrpc2.PickID(id)); err == nil {
+		s.stat(func(st *Stats) { st.RegisterAnswered = true })
+	}
+}
+
+func (s *Server) request(method string, req jsonrpc2.Request) {
+	switch method {
+	case leanrpc.MethodInitialize:
+		var p struct {
+			Capabilities struct {
+				Lean struct {
+					Silent bool `json:"silentDiagnosticSupport"`
+				} `json:"lean"`
+			} `json:"capabilities"`
+		}
+		if req.Params != nil {
+			_ = json.Unmarshal(*req.Params, &p)
+		}
+		s.silent = p.Capabilities.Lean.Silent
+		s.phase = 1
+		s.reply(req.ID, initializeResult)
+	case leanrpc.MethodShutdown:
+		s.phase = 3
+		s.stat(func(st *Stats) { st.ShutdownSeen = true })
+		s.reply(req.ID, nil)
+	case leanrpc.MethodWaitForDiagnostics:
+		p, ok := decode[leanrpc.WaitForDiagnosticsParams](req)
+		if !ok {
+			s.replyErr(req.ID, leanrpc.CodeInvalidParams, "Cannot parse request params: "+string(*req.Params))
+			return
+		}
+		s.stat(func(st *Stats) { st.Waits++ })
+		s.withDoc(req, p.URI, func(d *doc) {
+			if d.finished >= p.Version && d.finished == d.version {
+				s.reply(req.ID, struct{}{})
+				return
+			}
+			// Held until that version (or a later one) has finished.
+			d.waits = append(d.waits, pendingWait{id: req.ID, version: p.Version})
+		})
+	case leanrpc.MethodPlainGoal:
+		p, ok := decode[leanrpc.PlainGoalParams](req)
+		if !ok {
+			s.replyErr(req.ID, leanrpc.CodeInvalidParams, "Cannot parse request params: "+string(*req.Params))
+			return
+		}
+		s.stat(func(st *Stats) { st.Goals++ })
+		s.withDoc(req, p.TextDocument.URI, func(d *doc) {
+			if d.elab == nil || d.finished != d.version {
+				// Before elaboration produced info: null (lean-lsp.md §6.1).
+				s.reply(req.ID, nil)
+				return
+			}
+			s.reply(req.ID, d.elab.goalAt(p.Position))
+		})
+	default:
+		s.replyErr(req.ID, leanrpc.CodeMethodNotFound, "No request handler found for '"+method+"'")
+	}
+}
+
+// withDoc runs f for an open, live document; requests to a closed file get
+// ContentModified, requests to a crashed one wait for its revival.
+func (s *Server) withDoc(req jsonrpc2.Request, uri string, f func(*doc)) {
+	d := s.docs[uri]
+	if d == nil {
+		s.replyErr(req.ID, leanrpc.CodeContentModified, "Cannot process request to closed file '"+uri+"'")
+		return
+	}
+	if d.crashed {
+		s.heldCrashed[uri] = append(s.heldCrashed[uri], heldRequest{id: req.ID, run: func() {
+			if d2 := s.docs[uri]; d2 != nil {
+				f(d2)
+			}
+		}})
+		return
+	}
+	f(d)
+}
+
+var initializeResult = json.RawMessage(`{"capabilities":{"textDocumentSync":{"openClose":true,"change":2,` +
+	`"willSave":false,"willSaveWaitUntil":false,"save":{"includeText":true}},"hoverProvider":true,` +
+	`"completionProvider":{"triggerCharacters":["."],"resolveProvider":true},"definitionProvider":true},` +
+	`"serverInfo":{"name":"Lean 4 Server","version":"0.2.0"}}`)
+
+// applyChanges applies full and range changes in order.
+func applyChanges(text string, changes []leanrpc.ContentChange) (string, error) {
+	for _, c := range changes {
+		if c.Range == nil {
+			text = c.Text
+			continue
+		}
+		start, err := offsetOf(text, c.Range.Start)
+		if err != nil {
+			return "", err
+		}
+		end, err := offsetOf(text, c.Range.End)
+		if err != nil {
+			return "", err
+		}
+		if end < start {
+			return "", fmt.Errorf("range end before start")
+		}
+		text = text[:start] + c.Text + text[end:]
+	}
+	return strings.ReplaceAll(text, "\r\n", "\n"), nil
+}
+
+// offsetOf converts an LSP position (UTF-16 columns) to a byte offset.
+func offsetOf(text string, p leanrpc.Position) (int, error) {
+	off := 0
+	for line := 0; line < p.Line; line++ {
+		i := strings.IndexByte(text[off:], '\n')
+		if i < 0 {
+			return 0, fmt.Errorf("line %d beyond the end of the document", p.Line)
+		}
+		off += i + 1
+	}
+	col := 0
+	for i, r := range text[off:] {
+		if col >= p.Character || r == '\n' {
+			return off + i, nil
+		}
+		if r >= 0x10000 {
+			col += 2
+		} else {
+			col++
+		}
+	}
+	return len(text), nil
+}
