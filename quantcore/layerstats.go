@@ -71,35 +71,42 @@ type LayerMaxima struct {
 
 // SyntheticLayerMaxima returns deterministic statistics for layer l of a
 // LLaMA-70B-shaped model, used when no weight file is given. They are not
-// measurements: they are smooth functions of depth with the magnitudes
+// measurements: they are simple functions of depth with the magnitudes
 // typical of LLaMA-2-70B checkpoints (norm gains growing with depth from
-// about 0.3 to 0.8 and 0.4 to 1.0, projection weights up to about 0.05–0.25),
-// with a ±20% ripple so that layers differ:
+// about 0.3 to 0.8 and 0.4 to 1.0; projection weights up to about 0.05–0.3),
+// with a ripple so that layers differ. They are computed in integers and are
+// exact binary fractions, so every platform derives the same constants:
 //
-//	d      = l / (layers-1), ripple(k) = 1 + 0.2·sin(0.7·l + k)
-//	γ_attn = (0.30 + 0.50·d)·ripple(0)   γ_ffn = (0.40 + 0.60·d)·ripple(1)
-//	w_v    = 0.08·ripple(2)              w_o   = 0.25·ripple(3)
-//	w_gate = 0.12·ripple(4)              w_up  = 0.10·ripple(5)
-//	w_down = 0.20·ripple(6)
+//	ripple(k) = ((7·l + 3·k) mod 11) − 5                  (−5 … 5)
+//	γ_attn    = (77 + ⌊128·l/(L−1)⌋ + 3·ripple(0)) / 2^8
+//	γ_ffn     = (102 + ⌊154·l/(L−1)⌋ + 3·ripple(1)) / 2^8
+//	w_v    = (5243 + 300·ripple(2)) / 2^16     w_o  = (16384 + 900·ripple(3)) / 2^16
+//	w_gate = (7864 + 400·ripple(4)) / 2^16     w_up = (6554 + 350·ripple(5)) / 2^16
+//	w_down = (13107 + 700·ripple(6)) / 2^16
 func SyntheticLayerMaxima(shape ModelShape, l int) LayerMaxima {
-	d := 0.0
-	if shape.Layers > 1 {
-		d = float64(l) / float64(shape.Layers-1)
+	depth := func(span int) int {
+		if shape.Layers <= 1 {
+			return 0
+		}
+		return span * l / (shape.Layers - 1)
 	}
-	ripple := func(k float64) float64 { return 1 + 0.2*math.Sin(0.7*float64(l)+k) }
+	ripple := func(k int) int { return (7*l+3*k)%11 - 5 }
+	gain := func(units int) float64 { return math.Ldexp(float64(units), -ActivationUnitBits) }
+	weight := func(units int) float64 { return math.Ldexp(float64(units), -16) }
 	return LayerMaxima{
-		AttnNorm: (0.30 + 0.50*d) * ripple(0),
-		FFNNorm:  (0.40 + 0.60*d) * ripple(1),
-		Value:    0.08 * ripple(2),
-		Output:   0.25 * ripple(3),
-		Gate:     0.12 * ripple(4),
-		Up:       0.10 * ripple(5),
-		Down:     0.20 * ripple(6),
+		AttnNorm: gain(77 + depth(128) + 3*ripple(0)),
+		FFNNorm:  gain(102 + depth(154) + 3*ripple(1)),
+		Value:    weight(5243 + 300*ripple(2)),
+		Output:   weight(16384 + 900*ripple(3)),
+		Gate:     weight(7864 + 400*ripple(4)),
+		Up:       weight(6554 + 350*ripple(5)),
+		Down:     weight(13107 + 700*ripple(6)),
 	}
 }
 
-// SyntheticEmbeddingMax is the synthetic largest |embedding| entry.
-const SyntheticEmbeddingMax = 0.1
+// SyntheticEmbeddingMax is the synthetic largest |embedding| entry (an exact
+// binary fraction, 0.1 rounded up to 2^-8 units).
+const SyntheticEmbeddingMax = 26.0 / 256
 
 // tensorNames lists, for each statistic, the tensor names of a layer in the
 // Hugging Face (safetensors) and llama.cpp (GGUF) conventions.

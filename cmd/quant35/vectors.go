@@ -22,16 +22,8 @@ func runVectors(ctx context.Context, e *env, args []string) error {
 	if err != nil {
 		return err
 	}
-	f, err := os.Create(*out)
-	if err != nil {
-		return fmt.Errorf("create %s: %w", *out, err)
-	}
-	if err := quantcore.WriteVectors(f, cases); err != nil {
-		f.Close()
-		return fmt.Errorf("write %s: %w", *out, err)
-	}
-	if err := f.Close(); err != nil {
-		return fmt.Errorf("close %s: %w", *out, err)
+	if err := writeFile(*out, func(f *os.File) error { return quantcore.WriteVectors(f, cases) }); err != nil {
+		return err
 	}
 	for _, c := range cases {
 		fmt.Fprintf(e.stdout, "%-28s rows=%-4d cols=%-6d G=%-4d batch=%d\n", c.Name, c.M.Rows, c.M.Cols, c.M.GroupSize, len(c.XQ))
