@@ -12,6 +12,7 @@
 #pragma once
 
 #include <barrier>
+#include <chrono>
 #include <cmath>
 #include <cstdint>
 #include <cstdlib>
@@ -101,7 +102,7 @@ inline void launch(dim3 grid, dim3 block, const std::function<void()>& body) {
 // Runtime API of the emulation: "device" memory is host memory.
 typedef void* q35Stream;
 typedef int q35Error;
-typedef int q35Event;
+typedef std::chrono::steady_clock::time_point* q35Event;
 #define q35Success 0
 #define q35MemcpyHostToDevice 1
 #define q35MemcpyDeviceToHost 2
@@ -131,6 +132,36 @@ inline int q35GetLastError() { return 0; }
 inline const char* q35GetErrorString(int e) { return e ? "emulation error" : "no error"; }
 inline int q35GetDeviceCount(int* n) {
   *n = 1;
+  return 0;
+}
+inline int q35EventCreate(q35Event* e) {
+  *e = new std::chrono::steady_clock::time_point();
+  return 0;
+}
+inline int q35EventRecord(q35Event e, q35Stream) {
+  *e = std::chrono::steady_clock::now();
+  return 0;
+}
+inline int q35EventSynchronize(q35Event) { return 0; }
+inline int q35EventElapsedTime(float* ms, q35Event a, q35Event b) {
+  *ms = std::chrono::duration<float, std::milli>(*b - *a).count();
+  return 0;
+}
+inline int q35EventDestroy(q35Event e) {
+  delete e;
+  return 0;
+}
+struct q35DeviceProp {
+  char name[64] = "CPU emulation (timings are meaningless)";
+};
+inline int q35GetDeviceProperties(q35DeviceProp*, int) { return 0; }
+enum { Q35_ATTR_MEMORY_CLOCK_KHZ, Q35_ATTR_MEMORY_BUS_BITS, Q35_ATTR_L2_BYTES };
+inline int q35DeviceGetAttribute(int* v, int attr, int) {
+  *v = attr == Q35_ATTR_L2_BYTES ? (1 << 20) : 1000;  // nominal placeholders for a dry run
+  return 0;
+}
+inline int q35MemGetInfo(size_t* free_b, size_t* total_b) {
+  *free_b = *total_b = (size_t)1 << 30;
   return 0;
 }
 #define Q35_PLATFORM "cpu-emulation"

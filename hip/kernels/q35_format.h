@@ -10,6 +10,23 @@
 #define Q35_MAX_GROUP 256                    // largest G the generic kernel path accepts
 #define Q35_WORDS(G) ((7 * (G) / 2 + 31) / 32)  // words per group: 7 for 64, 14 for 128
 
+// Device layout of int8 activations: batch columns interleaved in 16-byte chunks, with the
+// batch padded to the kernel's compiled width (1, 2, 4, 8, 16 or 32; padding columns are zero).
+// Byte i of column b lives at ((i / 16) * width + b) * 16 + i % 16, so a lane's 16 activations
+// of every batch column sit in one contiguous span and each load has a constant offset.
+// The buffer holds q35_xq_bytes(cols, batch) bytes.
+__host__ __device__ static inline int q35_batch_width(int batch) {
+  int w = 1;
+  while (w < batch) w *= 2;
+  return w;
+}
+__host__ __device__ static inline size_t q35_xq_index(int i, int b, int width) {
+  return ((size_t)(i >> 4) * (size_t)width + (size_t)b) * 16 + (size_t)(i & 15);
+}
+__host__ __device__ static inline size_t q35_xq_bytes(int cols, int batch) {
+  return (size_t)((cols + 15) / 16) * 16 * (size_t)q35_batch_width(batch);
+}
+
 // Rows handled by one block: one 64-lane row team per row.
 #define Q35_ROWS_PER_BLOCK 4
 #define Q35_BLOCK_THREADS (Q35_LANES * Q35_ROWS_PER_BLOCK)

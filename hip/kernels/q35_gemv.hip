@@ -14,15 +14,17 @@ __global__ void __launch_bounds__(Q35_BLOCK_THREADS)
   q35_row_team<GT, 1>(words, scales, xq, sx, y, rows, cols, group, 1, stage, xchg);
 }
 
-// One block per batch column: max|x| (exact in any order), then the per-element rounding.
+// One block per (padded) batch column: max|x| (exact in any order), then the per-element
+// rounding, written in the interleaved layout. Padding columns get zeros and sx = 0.
 __global__ void __launch_bounds__(Q35_BLOCK_THREADS)
     q35_quantize_x_kernel(const float* __restrict__ x, int8_t* __restrict__ xq,
-                          float* __restrict__ sx, int cols) {
+                          float* __restrict__ sx, int cols, int batch) {
   __shared__ float red[Q35_BLOCK_THREADS];
-  const float* xb = x + (size_t)blockIdx.x * cols;
-  int8_t* qb = xq + (size_t)blockIdx.x * cols;
+  const int b = (int)blockIdx.x, width = (int)gridDim.x;
+  const bool real = b < batch;
+  const float* xb = x + (size_t)(real ? b : 0) * cols;
   float m = 0.0f;
-  for (int i = (int)threadIdx.x; i < cols; i += Q35_BLOCK_THREADS) {
+  for (int i = (int)threadIdx.x; real && i < cols; i += Q35_BLOCK_THREADS) {
     float a = xb[i] < 0.0f ? -xb[i] : xb[i];
     m = a > m ? a : m;
   }
@@ -37,10 +39,11 @@ __global__ void __launch_bounds__(Q35_BLOCK_THREADS)
   }
   const float amax = red[0];
   const float s = amax / 127.0f;
-  if (threadIdx.x == 0) sx[blockIdx.x] = s;
-  for (int i = (int)threadIdx.x; i < cols; i += Q35_BLOCK_THREADS) {
+  if (threadIdx.x == 0) sx[b] = s;
+  const int padded = (cols + 15) / 16 * 16;
+  for (int i = (int)threadIdx.x; i < padded; i += Q35_BLOCK_THREADS) {
     int q = 0;
-    if (s > 0.0f) {
+    if (real && i < cols && s > 0.0f) {
       float t = xb[i] / s;
       // roundf rounds half away from zero; then clamp to [-127, 127]
       float r = roundf(t);
@@ -48,7 +51,7 @@ __global__ void __launch_bounds__(Q35_BLOCK_THREADS)
       if (r < -127.0f) r = -127.0f;
       q = (int)r;
     }
-    qb[i] = (int8_t)q;
+    xq[q35_xq_index(i, b, width)] = (int8_t)q;
   }
 }
 
@@ -62,7 +65,8 @@ int q35_check_shape(int rows, int cols, int group, int batch) {
 int q35_launch_quantize_x(const float* x, int8_t* xq, float* sx, int cols, int batch,
                           q35Stream stream) {
   if (cols < 1 || batch < 1) return Q35_EBADARG;
-  Q35_LAUNCH(dim3(batch), dim3(Q35_BLOCK_THREADS), stream, (x, xq, sx, cols), q35_quantize_x_kernel);
+  if (batch > Q35_MAX_BATCH) return Q35_EBADARG;
+  Q35_LAUNCH(dim3(q35_batch_width(batch)), dim3(Q35_BLOCK_THREADS), stream, (x, xq, sx, cols, batch), q35_quantize_x_kernel);
   return (int)q35GetLastError();
 }
 

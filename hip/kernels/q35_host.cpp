@@ -3,6 +3,8 @@
 #include <stdarg.h>
 #include <stdio.h>
 
+#include <vector>
+
 #include "q35_api.h"
 #include "q35_format.h"
 #include "q35_kernels.h"
@@ -69,6 +71,9 @@ int run(const uint32_t* words, const uint16_t* scales, int rows, int cols, int g
   const size_t groups = (size_t)rows * (size_t)(cols / group);
   const size_t nwords = groups * (size_t)Q35_WORDS(group);
   const size_t nx = (size_t)batch * (size_t)cols;
+  const int width = q35_batch_width(batch);
+  const size_t nxq = q35_xq_bytes(cols, batch);
+  std::vector<int8_t> hxq(nxq, 0);  // host copy in the device's interleaved layout
   DeviceBuffers bufs;
   uint32_t* dw = nullptr;
   uint16_t* ds = nullptr;
@@ -78,9 +83,9 @@ int run(const uint32_t* words, const uint16_t* scales, int rows, int cols, int g
   bufs.add(dw);
   Q35_TRY(q35Malloc((void**)&ds, groups * 2), "allocate scales");
   bufs.add(ds);
-  Q35_TRY(q35Malloc((void**)&dxq, nx), "allocate activations");
+  Q35_TRY(q35Malloc((void**)&dxq, nxq), "allocate activations");
   bufs.add(dxq);
-  Q35_TRY(q35Malloc((void**)&dsx, (size_t)batch * 4), "allocate activation scales");
+  Q35_TRY(q35Malloc((void**)&dsx, (size_t)width * 4), "allocate activation scales");
   bufs.add(dsx);
   Q35_TRY(q35Malloc((void**)&dy, (size_t)batch * rows * 4), "allocate output");
   bufs.add(dy);
@@ -93,13 +98,19 @@ int run(const uint32_t* words, const uint16_t* scales, int rows, int cols, int g
     Q35_TRY(q35Memcpy(dx, x, nx * 4, q35MemcpyHostToDevice), "copy activations");
     Q35_TRY_LAUNCH(q35_launch_quantize_x(dx, dxq, dsx, cols, batch, stream), "launch quantize_x");
   } else {
-    Q35_TRY(q35Memcpy(dxq, xq_in, nx, q35MemcpyHostToDevice), "copy activations");
+    for (int b = 0; b < batch; b++)
+      for (int i = 0; i < cols; i++) hxq[q35_xq_index(i, b, width)] = xq_in[(size_t)b * cols + i];
+    Q35_TRY(q35Memcpy(dxq, hxq.data(), nxq, q35MemcpyHostToDevice), "copy activations");
     Q35_TRY(q35Memcpy(dsx, sx_in, (size_t)batch * 4, q35MemcpyHostToDevice), "copy activation scales");
   }
   Q35_TRY_LAUNCH(q35_launch_gemm(dw, ds, dxq, dsx, dy, rows, cols, group, batch, stream), "launch gemm");
   Q35_TRY(q35DeviceSynchronize(), "run gemm");
   Q35_TRY(q35Memcpy(y, dy, (size_t)batch * rows * 4, q35MemcpyDeviceToHost), "copy output");
-  if (xq_out) Q35_TRY(q35Memcpy(xq_out, dxq, nx, q35MemcpyDeviceToHost), "copy quantized activations");
+  if (xq_out) {
+    Q35_TRY(q35Memcpy(hxq.data(), dxq, nxq, q35MemcpyDeviceToHost), "copy quantized activations");
+    for (int b = 0; b < batch; b++)
+      for (int i = 0; i < cols; i++) xq_out[(size_t)b * cols + i] = hxq[q35_xq_index(i, b, width)];
+  }
   if (sx_out) Q35_TRY(q35Memcpy(sx_out, dsx, (size_t)batch * 4, q35MemcpyDeviceToHost), "copy activation scales");
   return Q35_OK;
 }

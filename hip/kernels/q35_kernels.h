@@ -2,7 +2,8 @@
 //
 // Layouts: words  rows x (cols/G) x W uint32 (W = Q35_WORDS(G)), row-major groups;
 //          scales rows x (cols/G) fp16 bits;
-//          x      batch x cols float32;   xq batch x cols int8;   sx batch float32;
+//          x      batch x cols float32;   sx batch float32 (q35_batch_width(batch) for quantize_x);
+//          xq     int8 in the interleaved layout of q35_format.h (q35_xq_bytes(cols, batch));
 //          y      batch x rows float32.
 // Launchers return 0 or a nonzero code: Q35_EBADARG for shapes the kernels do not take, or the
 // platform's error code from the launch.
@@ -16,7 +17,8 @@
 // Checks rows, cols, group and batch; returns 0 or Q35_EBADARG.
 int q35_check_shape(int rows, int cols, int group, int batch);
 
-// xq, sx = quantize(x): per batch column sx = max|x| / 127, xq = clamp(round(x / sx)).
+// xq, sx = quantize(x): per batch column sx = max|x| / 127, xq = clamp(round(x / sx)); writes
+// the interleaved layout including its zero padding columns (sx holds q35_batch_width(batch)).
 int q35_launch_quantize_x(const float* x, int8_t* xq, float* sx, int cols, int batch,
                           q35Stream stream);
 

@@ -41,6 +41,13 @@ typedef cudaEvent_t q35Event;
 #define q35EventSynchronize cudaEventSynchronize
 #define q35EventElapsedTime cudaEventElapsedTime
 #define q35EventDestroy cudaEventDestroy
+#define q35DeviceProp cudaDeviceProp
+#define q35GetDeviceProperties cudaGetDeviceProperties
+#define q35DeviceGetAttribute cudaDeviceGetAttribute
+#define q35MemGetInfo cudaMemGetInfo
+#define Q35_ATTR_MEMORY_CLOCK_KHZ cudaDevAttrMemoryClockRate
+#define Q35_ATTR_MEMORY_BUS_BITS cudaDevAttrGlobalMemoryBusWidth
+#define Q35_ATTR_L2_BYTES cudaDevAttrL2CacheSize
 #define Q35_PLATFORM "cuda"
 #else
 #include <hip/hip_runtime.h>
@@ -70,6 +77,13 @@ typedef hipEvent_t q35Event;
 #define q35EventSynchronize hipEventSynchronize
 #define q35EventElapsedTime hipEventElapsedTime
 #define q35EventDestroy hipEventDestroy
+#define q35DeviceProp hipDeviceProp_t
+#define q35GetDeviceProperties hipGetDeviceProperties
+#define q35DeviceGetAttribute hipDeviceGetAttribute
+#define q35MemGetInfo hipMemGetInfo
+#define Q35_ATTR_MEMORY_CLOCK_KHZ hipDeviceAttributeMemoryClockRate
+#define Q35_ATTR_MEMORY_BUS_BITS hipDeviceAttributeMemoryBusWidth
+#define Q35_ATTR_L2_BYTES hipDeviceAttributeL2CacheSize
 #define Q35_PLATFORM "hip"
 #endif
 

@@ -16,14 +16,16 @@ struct alignas(16) q35_int4 {
   int x, y, z, w;
 };
 
-// Adds the group's dot products to acc[0..NB). GT > 0: G is the compile-time constant GT
-// (G % 16 == 0, words held in registers); GT == 0: any even G up to Q35_MAX_GROUP.
+// Adds the group's dot products to acc[0..NB). xg points at the group's first activation chunk
+// in the interleaved layout of width NB (q35_format.h). GT > 0: G is the compile-time constant
+// GT (G % 16 == 0, words held in registers); GT == 0: any even G up to Q35_MAX_GROUP.
 template <int GT, int NB>
 __device__ static inline void q35_group_dot(const uint32_t* __restrict__ gw,
-                                            const int8_t* __restrict__ xg, int G, int cols,
-                                            int batch, int* acc) {
+                                            const int8_t* __restrict__ xq, int g, int G,
+                                            int* acc) {
   if (GT > 0) {
     constexpr int W = Q35_WORDS(GT > 0 ? GT : 2);
+    const int8_t* xg = xq + (size_t)g * (GT / 16) * NB * 16;
     uint32_t wr[W + 1];
 #pragma unroll
     for (int k = 0; k < W; k++) wr[k] = gw[k];
@@ -35,27 +37,24 @@ __device__ static inline void q35_group_dot(const uint32_t* __restrict__ gw,
       for (int k = 0; k < 4; k++) lv[k] = q35_levels4(q35_code(wr, 8 * m + 2 * k), q35_code(wr, 8 * m + 2 * k + 1));
 #pragma unroll
       for (int b = 0; b < NB; b++) {
-        if (b < batch) {
-          q35_int4 xv = *reinterpret_cast<const q35_int4*>(xg + (size_t)b * cols + 16 * m);
-          int a = acc[b];
-          a = q35_dot4(lv[0], xv.x, a);
-          a = q35_dot4(lv[1], xv.y, a);
-          a = q35_dot4(lv[2], xv.z, a);
-          a = q35_dot4(lv[3], xv.w, a);
-          acc[b] = a;
-        }
+        q35_int4 xv = *reinterpret_cast<const q35_int4*>(xg + (m * NB + b) * 16);
+        int a = acc[b];
+        a = q35_dot4(lv[0], xv.x, a);
+        a = q35_dot4(lv[1], xv.y, a);
+        a = q35_dot4(lv[2], xv.z, a);
+        a = q35_dot4(lv[3], xv.w, a);
+        acc[b] = a;
       }
     }
   } else {
     for (int j = 0; j < G / 2; j++) {
       uint32_t c = q35_code(gw, j);
       int qa = (int)(c / 11) - 5, qb = (int)(c % 11) - 5;
+      int i = g * G + 2 * j;  // even, so i and i + 1 share a 16-byte chunk
 #pragma unroll
       for (int b = 0; b < NB; b++) {
-        if (b < batch) {
-          const int8_t* xb = xg + (size_t)b * cols + 2 * j;
-          acc[b] += qa * (int)xb[0] + qb * (int)xb[1];
-        }
+        const int8_t* xb = xq + q35_xq_index(i, b, NB);
+        acc[b] += qa * (int)xb[0] + qb * (int)xb[1];
       }
     }
   }
@@ -98,7 +97,7 @@ __device__ static inline void q35_row_team(const uint32_t* __restrict__ words,
       int acc[NB];
 #pragma unroll
       for (int b = 0; b < NB; b++) acc[b] = 0;
-      q35_group_dot<GT, NB>(mine + lane * W, xq + (size_t)g * G, G, cols, batch, acc);
+      q35_group_dot<GT, NB>(mine + lane * W, xq, g, G, acc);
       const float s = q35_half_to_float(rs[g]);
 #pragma unroll
       for (int b = 0; b < NB; b++) v[b] = q35_fadd(v[b], q35_fmul((float)acc[b], s));
