@@ -15,9 +15,9 @@ import (
 )
 
 const (
-	goalN   = "n : Nat\n⊢ n + 0 = n"
-	goalZ   = "case zero\n⊢ 0 + 0 = 0"
-	goalS   = "case succ\nn✝ : Nat\nih : n✝ + 0 = n✝\n⊢ n✝ + 1 + 0 = n✝ + 1"
+	goalN       = "n : Nat\n⊢ n + 0 = n"
+	goalZ       = "case zero\n⊢ 0 + 0 = 0"
+	goalS       = "case succ\nn✝ : Nat\nih : n✝ + 0 = n✝\n⊢ n✝ + 1 + 0 = n✝ + 1"
 	demoContext = "import Init\n\nnamespace Demo\n\ntheorem helper (n : Nat) : n = n + 0 := sorry\n\n"
 )
 
