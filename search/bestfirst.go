@@ -164,4 +164,6 @@ func (b *bestFirst) stuck() bool {
 	return false
 }
 
+func (b *bestFirst) abandon(*job) { b.inFlight-- }
+
 func (b *bestFirst) finish() {}

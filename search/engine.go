@@ -74,6 +74,9 @@ type strategy interface {
 	// stuck is called when nothing is in flight and fill started nothing;
 	// it returns false when the search must end as exhausted.
 	stuck() bool
+	// abandon undoes the bookkeeping of a job whose result will never be
+	// handled (the search ended while it was in flight).
+	abandon(j *job)
 	// finish releases what the strategy holds (virtual loss of collisions).
 	finish()
 }
@@ -177,6 +180,7 @@ func Run(ctx context.Context, root State, prover Prover, policy Policy, p Params
 		s.proverPool.Wait()
 		s.policyPool.Wait()
 	}
+	s.abandonUnhandled()
 	if s.rootErr != nil {
 		return nil, s.rootErr
 	}
@@ -246,6 +250,41 @@ func (s *searcher) loop() {
 		s.mode.handle(j)
 		*j = job{tries: j.tries[:0]}
 		s.freeJobs = append(s.freeJobs, j)
+	}
+}
+
+// abandonUnhandled hands every job that was started but not handled to
+// the strategy, so the final graph holds no virtual loss, no running edge
+// and no node marked as expanding. Every pool goroutine has returned, so
+// the results channel holds all that will ever arrive.
+func (s *searcher) abandonUnhandled() {
+	var left []*job
+	left = append(left, s.ready...)
+	left = append(left, s.policyQueue...)
+	left = append(left, s.proverQueue...)
+	for _, j := range s.held {
+		left = append(left, j)
+	}
+	for done := false; !done && s.results != nil; {
+		select {
+		case j := <-s.results:
+			left = append(left, j)
+		default:
+			done = true
+		}
+	}
+	for _, j := range left {
+		switch j.kind {
+		case jobApply:
+			if e := &j.node.edges[j.edge]; e.status == running {
+				e.status = untried
+			}
+		default:
+			if j.node.expand == expanding {
+				j.node.expand = unexpanded
+			}
+		}
+		s.mode.abandon(j)
 	}
 }
 

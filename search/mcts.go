@@ -362,6 +362,10 @@ func (m *mcts) stuck() bool {
 	return m.s.root.solve == unsolved
 }
 
+func (m *mcts) abandon(j *job) {
+	m.endPlayout(j.play, backupAbort)
+}
+
 func (m *mcts) finish() {
 	m.releaseCollisions()
 }
