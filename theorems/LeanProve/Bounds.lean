@@ -184,8 +184,7 @@ theorem rmsnorm_bound {g x : Nat → Int} {r : Int} {n : Nat} {G K U : Int}
     (hr : 0 < r) (hrms : sumSq x n ≤ (n : Int) * (r * r))
     (hK : (n : Int) ≤ K * K) (hK0 : 0 ≤ K) (hU : G * K ≤ U)
     (hg : Bounded g n G) :
-    Bounded (rmsnorm g x r) n U := by
-  sorry
+    Bounded (rmsnorm g x r) n U := by sorry
 
 /-! ### The block lemmas (compositions)
 
@@ -232,8 +231,7 @@ theorem attn_block_bound {u : Nat → Nat → Int} {qv sv : Nat → Nat → Int}
     (hA : ((8192 : Nat) : Int) *
         (5 * So * ((((8192 : Nat) : Int) * (5 * Sv * U) + 16777215) / 16777216))
         ≤ A * 16777216) :
-    Bounded (attnOut u qv sv p T qo so) 8192 A := by
-  sorry
+    Bounded (attnOut u qv sv p T qo so) 8192 A := by sorry
 
 /-
 Feed-forward (SwiGLU): gate and up projections bounded by
@@ -273,7 +271,6 @@ theorem ffn_block_bound {u : Nat → Int} {qg sg qu su : Nat → Nat → Int}
           (((((8192 : Nat) : Int) * (5 * Sg * U) + 16777215) / 16777216 *
             ((((8192 : Nat) : Int) * (5 * Su * U) + 16777215) / 16777216) + 255) / 256))
         ≤ F * 16777216) :
-    Bounded (ffnOut u qg sg qu su act qd sd) 8192 F := by
-  sorry
+    Bounded (ffnOut u qg sg qu su act qd sd) 8192 F := by sorry
 
 end LeanProve

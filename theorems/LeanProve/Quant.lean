@@ -50,8 +50,7 @@ case splits on the `if`s, then the floor-division facts
 `Int.ediv_add_emod`, `Int.emod_nonneg`, `Int.emod_lt_of_pos` for the divisor
 `2s`, and `Int.mul_le_mul`-style monotonicity (nonlinear: `q * s`). -/
 theorem dequant_error_bound (w s : Int) (hs : 0 < s) (hlo : -(5 * s) ≤ w) (hhi : w ≤ 5 * s) :
-    -s ≤ 2 * (w - dequant (quantLevel w s) s) ∧ 2 * (w - dequant (quantLevel w s) s) ≤ s := by
-  sorry
+    -s ≤ 2 * (w - dequant (quantLevel w s) s) ∧ 2 * (w - dequant (quantLevel w s) s) ≤ s := by sorry
 
 /-- **5. The int32 accumulator cannot overflow.** For a dot product of length
 up to 8192 with levels in `-5 … 5` and int8 inputs in `-127 … 127`, the
@@ -66,8 +65,7 @@ each wrap is the identity (`Int.emod_eq_of_lt`, or `omega` directly since
 the modulus is a literal). -/
 theorem acc_no_overflow (q x : Nat → Int) (n : Nat) (hn : n ≤ 8192)
     (hq : Levels q n) (hx : Bounded x n 127) :
-    acc32 q x n = dotN q x n ∧ -2147483648 ≤ dotN q x n ∧ dotN q x n ≤ 2147483647 := by
-  sorry
+    acc32 q x n = dotN q x n ∧ -2147483648 ≤ dotN q x n ∧ dotN q x n ≤ 2147483647 := by sorry
 
 /-- **6. Effective bits per weight.** A group of `G` weights (G even) with a
 `scaleBits`-bit scale takes `groupBits G scaleBits` bits, and
