@@ -117,8 +117,8 @@ type searcher struct {
 }
 
 // Run searches for a proof of root. It returns an error only for unusable
-// Params or a failing policy at the root; running out of budget is a Result
-// with Proved false and the StopReason set.
+// Params, a root without goals, or a failing policy at the root; running out
+// of budget is a Result with Proved false and the StopReason set.
 //
 // Run returns only after every job it started has returned, so no goroutine
 // outlives it (a prover that ignores its context delays that return). With
@@ -133,6 +133,9 @@ func Run(ctx context.Context, root State, prover Prover, policy Policy, p Params
 	}
 	if prover == nil || policy == nil {
 		return nil, fmt.Errorf("%w: a prover and a policy are required", ErrBadParams)
+	}
+	if len(root.Goals) == 0 {
+		return nil, ErrNoGoals
 	}
 	start := time.Now()
 	var runCtx context.Context

@@ -219,6 +219,13 @@ func TestPolicyFailureAtRoot(t *testing.T) {
 	}
 }
 
+func TestRootWithoutGoals(t *testing.T) {
+	g := &searchtest.Graph{Root: "⊢ R"}
+	if _, err := search.Run(context.Background(), search.State{}, g, g, search.Params{}); !errors.Is(err, search.ErrNoGoals) {
+		t.Errorf("err = %v, want ErrNoGoals", err)
+	}
+}
+
 func TestBadParams(t *testing.T) {
 	tests := []struct {
 		name  string
