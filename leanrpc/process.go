@@ -177,6 +177,9 @@ func (s *Server) Close() error {
 	s.closeOnce.Do(func() {
 		ctx, cancel := context.WithTimeout(context.Background(), s.shutdown)
 		defer cancel()
+		// Remember the tree now: once the server exits, its workers (own
+		// sessions, lean-lsp.md §1.1) are orphans we could not find.
+		tree := descendants(s.cmd.Process.Pid)
 		err := s.Shutdown(ctx)
 		select {
 		case <-s.exited:
@@ -185,6 +188,9 @@ func (s *Server) Close() error {
 		// Lean starts its workers with setsid, outside our process group:
 		// kill the descendants first, then the group.
 		_ = s.kill()
+		for _, p := range tree {
+			p.kill()
+		}
 		<-s.exited
 		_ = s.Conn.Close()
 		if err != nil && !errors.Is(err, ErrServerExited) {
@@ -197,46 +203,65 @@ func (s *Server) Close() error {
 func (s *Server) kill() error {
 	pid := s.cmd.Process.Pid
 	for _, child := range descendants(pid) {
-		_ = syscall.Kill(child, syscall.SIGKILL)
+		child.kill()
 	}
 	_ = syscall.Kill(-pid, syscall.SIGKILL)
 	return nil
 }
 
+// proc identifies a process by pid and start time, so that a recycled pid
+// is never killed by mistake.
+type proc struct {
+	pid   int
+	start string
+}
+
+func (p proc) kill() {
+	if _, start, ok := readStat(p.pid); ok && start == p.start {
+		_ = syscall.Kill(p.pid, syscall.SIGKILL)
+	}
+}
+
+// readStat returns the parent pid and start time of pid from /proc.
+func readStat(pid int) (ppid int, start string, ok bool) {
+	stat, err := os.ReadFile(filepath.Join("/proc", strconv.Itoa(pid), "stat"))
+	if err != nil {
+		return 0, "", false
+	}
+	// pid (comm) state ppid … starttime is field 22; comm may hold spaces.
+	fields := strings.Fields(string(stat[strings.LastIndexByte(string(stat), ')')+1:]))
+	if len(fields) < 20 {
+		return 0, "", false
+	}
+	ppid, _ = strconv.Atoi(fields[1])
+	return ppid, fields[19], true
+}
+
 // descendants lists the process tree below pid from /proc (Linux); it is
 // empty elsewhere, where the process group kill is all we can do.
-func descendants(pid int) []int {
+func descendants(pid int) []proc {
 	entries, err := os.ReadDir("/proc")
 	if err != nil {
 		return nil
 	}
-	children := map[int][]int{}
+	children := map[int][]proc{}
 	for _, e := range entries {
 		p, err := strconv.Atoi(e.Name())
 		if err != nil {
 			continue
 		}
-		stat, err := os.ReadFile(filepath.Join("/proc", e.Name(), "stat"))
-		if err != nil {
-			continue
+		if ppid, start, ok := readStat(p); ok {
+			children[ppid] = append(children[ppid], proc{p, start})
 		}
-		// pid (comm) state ppid …; comm may contain spaces and parens.
-		rest := string(stat[strings.LastIndexByte(string(stat), ')')+1:])
-		fields := strings.Fields(rest)
-		if len(fields) < 2 {
-			continue
-		}
-		ppid, _ := strconv.Atoi(fields[1])
-		children[ppid] = append(children[ppid], p)
 	}
-	var out []int
+	var out []proc
 	queue := []int{pid}
 	for len(queue) > 0 {
 		p := queue[0]
 		queue = queue[1:]
 		for _, c := range children[p] {
 			out = append(out, c)
-			queue = append(queue, c)
+			queue = append(queue, c.pid)
 		}
 	}
 	return out
