@@ -502,9 +502,9 @@ func (s *searcher) finishRollout(j *job) bool {
 }
 
 // finishExpansion turns the policy's answer into the node's edges: valid
-// tactics, deduplicated, sorted by prior with ties in seeded random order
-// (OpenSpiel shuffles to remove the bias of the generation order). Edges
-// whose tactic the closing rollout already tried take its outcome at once.
+// tactics, deduplicated, priors clamped to [0, 1], in the order of
+// orderEdges. Edges whose tactic the closing rollout already tried take its
+// outcome at once.
 func (s *searcher) finishExpansion(j *job) {
 	n := j.node
 	n.expand = expanded
@@ -518,19 +518,9 @@ func (s *searcher) finishExpansion(j *job) {
 	if j.hasValue {
 		n.u = j.value
 	}
-	cands := j.cands
-	s.rng.Shuffle(len(cands), func(a, b int) { cands[a], cands[b] = cands[b], cands[a] })
-	slices.SortStableFunc(cands, func(a, b Candidate) int {
-		switch {
-		case a.Prior > b.Prior:
-			return -1
-		case a.Prior < b.Prior:
-			return 1
-		}
-		return 0
-	})
-	n.edges = make([]edge, 0, len(cands))
-	for _, c := range cands {
+	// Copy into edges first: the policy may share its slice.
+	n.edges = make([]edge, 0, len(j.cands))
+	for _, c := range j.cands {
 		if c.Tactic == "" || hasTactic(n.edges, c.Tactic) {
 			continue
 		}
@@ -540,6 +530,7 @@ func (s *searcher) finishExpansion(j *job) {
 		}
 		n.edges = append(n.edges, edge{tactic: c.Tactic, prior: min(max(prior, 0), 1)})
 	}
+	s.orderEdges(n.edges)
 	for i := range n.edges {
 		if step, ok := n.tried[n.edges[i].tactic]; ok {
 			s.applyStep(n, i, step)
@@ -550,6 +541,34 @@ func (s *searcher) finishExpansion(j *job) {
 	}
 	n.recomputeQ()
 	s.checkDead(n)
+}
+
+// orderEdges sorts edges by prior, best first, and shuffles each run of
+// equal priors with the search's seeded generator (OpenSpiel shuffles to
+// remove the bias of the generation order).
+func (s *searcher) orderEdges(edges []edge) {
+	byPrior := func(a, b edge) int {
+		switch {
+		case a.prior > b.prior:
+			return -1
+		case a.prior < b.prior:
+			return 1
+		}
+		return 0
+	}
+	if !slices.IsSortedFunc(edges, byPrior) {
+		slices.SortStableFunc(edges, byPrior)
+	}
+	for i := 0; i < len(edges); {
+		j := i + 1
+		for j < len(edges) && edges[j].prior == edges[i].prior {
+			j++
+		}
+		if run := edges[i:j]; len(run) > 1 {
+			s.rng.Shuffle(len(run), func(a, b int) { run[a], run[b] = run[b], run[a] })
+		}
+		i = j
+	}
 }
 
 // hasTactic reports whether edges already hold tactic. A linear scan: k is
