@@ -1,0 +1,137 @@
+package policy
+
+import (
+	"context"
+	"sort"
+	"strings"
+
+	"github.com/leanprove/leanprove/search"
+)
+
+// Portfolio is the policy that needs no training: tactics of core Lean 4
+// that close or split common goals, ranked by the shape of the first goal.
+// It is what prove uses when no model is configured, and it mixes well with
+// a learned policy, which knows a project's idioms but not these finishers.
+//
+// Every tactic it proposes exists in core Lean (no Mathlib): omega and
+// decide for arithmetic and decidable facts, simp and simp_all, rfl,
+// trivial, assumption, exact h for a hypothesis that matches the target,
+// intro with the binder names the target declares, constructor for ∧ and
+// ↔, cases on hypotheses that are ∧, ∨ or ∃, and induction on a natural
+// number finished by simp_all or omega. Priors are fixed weights, boosted
+// where the goal's shape makes a tactic likely; they are ranks more than
+// probabilities.
+type Portfolio struct{}
+
+// NewPortfolio returns the portfolio policy.
+func NewPortfolio() *Portfolio { return &Portfolio{} }
+
+// Propose implements search.Policy.
+func (Portfolio) Propose(ctx context.Context, s search.State, k int) ([]search.Candidate, error) {
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	if len(s.Goals) == 0 || k <= 0 {
+		return nil, nil
+	}
+	g := parseGoal(s.Goals[0])
+	w := map[string]float64{
+		"simp":          0.10,
+		"omega":         0.08,
+		"decide":        0.05,
+		"rfl":           0.05,
+		"simp_all":      0.05,
+		"trivial":       0.03,
+		"assumption":    0.03,
+		"constructor":   0.02,
+		"contradiction": 0.01,
+	}
+	boost := func(t string, by float64) { w[t] += by }
+	target := g.Target
+	arith := containsAny(target, "Nat", "Int", "+", "*", "-", "≤", "<", "%", "/") || hasNumeral(target)
+	if arith {
+		boost("omega", 0.15)
+		boost("decide", 0.03)
+	}
+	if containsAny(target, "∧", "↔") {
+		boost("constructor", 0.15)
+	}
+	if strings.HasPrefix(target, "∀") || strings.Contains(target, "→") {
+		if names := binderNames(target); len(names) > 0 {
+			boost("intro "+strings.Join(names, " "), 0.25)
+		} else {
+			boost("intro", 0.2)
+		}
+		boost("intros", 0.05)
+	}
+	if strings.HasPrefix(target, "∃") {
+		boost("refine ⟨?_, ?_⟩", 0.08)
+		boost("exact ⟨_, rfl⟩", 0.05)
+	}
+	for _, h := range g.Hyps {
+		switch {
+		case h.Type == target:
+			boost("exact "+h.Name, 0.4)
+		case h.Type == "False":
+			boost("contradiction", 0.3)
+		case containsAny(h.Type, "∧", "∨") || strings.HasPrefix(h.Type, "∃"):
+			boost("cases "+h.Name, 0.06)
+		case h.Type == "ℕ" || h.Type == "Nat":
+			boost("induction "+h.Name+" <;> simp_all", 0.04)
+			boost("induction "+h.Name+" <;> omega", 0.03)
+		}
+	}
+	out := make([]search.Candidate, 0, len(w))
+	for t, p := range w {
+		out = append(out, search.Candidate{Tactic: t, Prior: p})
+	}
+	sort.Slice(out, func(i, j int) bool {
+		if out[i].Prior != out[j].Prior {
+			return out[i].Prior > out[j].Prior
+		}
+		return out[i].Tactic < out[j].Tactic
+	})
+	if len(out) > k {
+		out = out[:k]
+	}
+	return out, nil
+}
+
+// binderNames returns the names a leading ∀ binds ("∀ (a b : Nat) (c : T),"
+// or "∀ x y, …"), or nil when the target does not start with one.
+func binderNames(target string) []string {
+	rest, ok := strings.CutPrefix(target, "∀")
+	if !ok {
+		return nil
+	}
+	head, _, ok := strings.Cut(rest, ",")
+	if !ok {
+		return nil
+	}
+	var names []string
+	for _, group := range strings.FieldsFunc(head, func(r rune) bool { return r == '(' || r == ')' || r == '{' || r == '}' || r == '[' || r == ']' }) {
+		vars, _, _ := strings.Cut(group, ":")
+		for _, v := range strings.Fields(vars) {
+			if v == "_" || strings.ContainsAny(v, "✝") {
+				continue
+			}
+			names = append(names, v)
+		}
+	}
+	return names
+}
+
+func containsAny(s string, subs ...string) bool {
+	for _, sub := range subs {
+		if strings.Contains(s, sub) {
+			return true
+		}
+	}
+	return false
+}
+
+func hasNumeral(s string) bool {
+	return strings.ContainsAny(s, "0123456789")
+}
+
+var _ search.Policy = Portfolio{}
