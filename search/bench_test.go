@@ -110,6 +110,12 @@ func BenchmarkModes(b *testing.B) {
 	variants := []variant{
 		{"mcts-puct", search.Params{Mode: search.ModeMCTS}, false},
 		{"mcts-puct-valued", search.Params{Mode: search.ModeMCTS}, true},
+		// Tuned on a disjoint set, Problems(200, 1): on this synthetic
+		// domain a larger first-play reduction (deeper, narrower search)
+		// pays; the defaults stay at the AlphaZero and KataGo values until
+		// real Lean runs say otherwise.
+		{"mcts-puct-tuned", search.Params{Mode: search.ModeMCTS, CPuct: 0.5, FPUReduction: 1}, false},
+		{"mcts-puct-tuned-valued", search.Params{Mode: search.ModeMCTS, CPuct: 0.5, FPUReduction: 1}, true},
 		{"mcts-ucb1", search.Params{Mode: search.ModeMCTS, Selection: search.SelectUCB1}, false},
 		{"bestfirst", search.Params{Mode: search.ModeBestFirst}, false},
 		{"bestfirst-normalized", search.Params{Mode: search.ModeBestFirst, LengthNormalize: true}, false},
