@@ -6,6 +6,17 @@ import (
 	"testing"
 )
 
+// loopCPU runs body under b.Loop and reports CPU ns per op next to wall time.
+func loopCPU(b *testing.B, body func()) {
+	start, ok := processCPUTime()
+	for b.Loop() {
+		body()
+	}
+	if end, ok2 := processCPUTime(); ok && ok2 {
+		b.ReportMetric(float64(end-start)/float64(b.N), "cpu-ns/op")
+	}
+}
+
 // gemvF32 is a plain float32 GEMV with four accumulators per row: the
 // baseline the packed GEMV is compared against (same shape, 4 bytes/weight).
 func gemvF32(w []float32, rows, cols int, x, y []float32) {
@@ -44,7 +55,7 @@ func BenchmarkGEMV(b *testing.B) {
 			}
 			b.Run(fmt.Sprintf("q35fast/%dx%d/G%d", sh.rows, sh.cols, g), func(b *testing.B) {
 				b.SetBytes(int64(4*len(m.Words) + 2*len(m.Scales)))
-				for b.Loop() {
+				loopCPU(b, func() {
 					qv, err := QuantizeActivations(x)
 					if err != nil {
 						b.Fatal(err)
@@ -52,14 +63,60 @@ func BenchmarkGEMV(b *testing.B) {
 					if err := GEMVIntFast(m, qv, y); err != nil {
 						b.Fatal(err)
 					}
-				}
+				})
 			})
 		}
 		b.Run(fmt.Sprintf("f32/%dx%d", sh.rows, sh.cols), func(b *testing.B) {
 			b.SetBytes(int64(4 * len(w)))
-			for b.Loop() {
-				gemvF32(w, sh.rows, sh.cols, x, y)
-			}
+			loopCPU(b, func() { gemvF32(w, sh.rows, sh.cols, x, y) })
+		})
+	}
+}
+
+// BenchmarkQuantize compares quantizing a 4096×4096 float32 matrix with a
+// plain copy of the same 64 MiB (SetBytes is the float32 input size for
+// both, so MB/s compare directly).
+func BenchmarkQuantize(b *testing.B) {
+	const rows, cols = 4096, 4096
+	rng := rand.New(rand.NewPCG(1, 2))
+	w := gaussMatrix(rng, rows*cols, 0.02)
+	b.Run("memcpy", func(b *testing.B) {
+		dst := make([]float32, len(w))
+		b.SetBytes(int64(4 * len(w)))
+		loopCPU(b, func() { copy(dst, w) })
+	})
+	for _, opt := range []Options{{GroupSize: 64}, {GroupSize: 128}, {GroupSize: 64, ClipSearch: true}} {
+		b.Run(fmt.Sprintf("q35/G%d/clip=%v", opt.GroupSize, opt.ClipSearch), func(b *testing.B) {
+			b.SetBytes(int64(4 * len(w)))
+			loopCPU(b, func() {
+				if _, err := QuantizeMatrix("w", w, rows, cols, opt); err != nil {
+					b.Fatal(err)
+				}
+			})
+		})
+	}
+}
+
+// BenchmarkGEMM is the batched form (batch 8 and 32) through the fast path.
+func BenchmarkGEMM(b *testing.B) {
+	const rows, cols = 4096, 4096
+	rng := rand.New(rand.NewPCG(1, 2))
+	m, err := QuantizeMatrix("w", gaussMatrix(rng, rows*cols, 0.02), rows, cols, Options{})
+	if err != nil {
+		b.Fatal(err)
+	}
+	for _, batch := range []int{8, 32} {
+		xs := make([]QuantizedVector, batch)
+		for i := range xs {
+			xs[i], _ = QuantizeActivations(gaussMatrix(rng, cols, 1))
+		}
+		y := make([]float32, batch*rows)
+		b.Run(fmt.Sprintf("q35fast/batch%d", batch), func(b *testing.B) {
+			loopCPU(b, func() {
+				if err := GEMMIntFast(m, xs, y); err != nil {
+					b.Fatal(err)
+				}
+			})
 		})
 	}
 }

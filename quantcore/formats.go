@@ -49,10 +49,8 @@ func checkInput(name string, w []float32, rows, cols, g int) error {
 	if len(w) != rows*cols {
 		return fmt.Errorf("tensor %q: %w: %d values for a %d×%d matrix (want %d)", name, ErrShape, len(w), rows, cols, rows*cols)
 	}
-	for i, v := range w {
-		if math.IsNaN(float64(v)) || math.IsInf(float64(v), 0) {
-			return fmt.Errorf("tensor %q: %w: %v at row %d, column %d", name, ErrNonFinite, v, i/cols, i%cols)
-		}
+	if i := firstNonFinite(w); i >= 0 {
+		return fmt.Errorf("tensor %q: %w: %v at row %d, column %d", name, ErrNonFinite, w[i], i/cols, i%cols)
 	}
 	return nil
 }

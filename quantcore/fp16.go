@@ -84,18 +84,17 @@ func F16RoundUp(v float64) (h uint16, ok bool) {
 	if !(v >= 0) || v > F16MaxFinite {
 		return 0, false
 	}
-	// Non-negative fp16 bit patterns are ordered like their values, so a
-	// binary search over 0..0x7BFF finds the smallest one ≥ v.
-	lo, hi := uint16(0), uint16(f16MaxBits)
-	for lo < hi {
-		mid := lo + (hi-lo)/2
-		if F16ToFloat64(mid) >= v {
-			hi = mid
-		} else {
-			lo = mid + 1
-		}
+	// Start from the nearest fp16 (through float32, so possibly one step
+	// off) and step: non-negative fp16 bit patterns order like their values,
+	// so the loops end at the smallest h with value ≥ v.
+	h = F16FromFloat32(float32(v))
+	for F16ToFloat64(h) < v {
+		h++
 	}
-	return lo, true
+	for h > 0 && F16ToFloat64(h-1) >= v {
+		h--
+	}
+	return h, true
 }
 
 // BF16ToFloat32 widens bfloat16 bits to float32 exactly.

@@ -66,6 +66,21 @@ func TestF16FromFloat32MatchesOracle(t *testing.T) {
 	}
 }
 
+// roundUpSearch is the oracle for F16RoundUp: binary search over all
+// non-negative finite fp16 patterns.
+func roundUpSearch(v float64) uint16 {
+	lo, hi := uint16(0), uint16(f16MaxBits)
+	for lo < hi {
+		mid := lo + (hi-lo)/2
+		if F16ToFloat64(mid) >= v {
+			hi = mid
+		} else {
+			lo = mid + 1
+		}
+	}
+	return lo
+}
+
 func TestF16RoundUp(t *testing.T) {
 	tests := []struct {
 		v    float64
@@ -89,10 +104,20 @@ func TestF16RoundUp(t *testing.T) {
 		}
 	}
 	rng := rand.New(rand.NewPCG(1, 1))
-	for i := 0; i < 10000; i++ {
-		v := math.Ldexp(rng.Float64(), rng.IntN(40)-24)
+	for i := 0; i < 200000; i++ {
+		v := math.Ldexp(rng.Float64(), rng.IntN(42)-26)
+		if v > F16MaxFinite {
+			continue
+		}
+		if i%3 == 0 { // exactly representable values and their neighbours
+			v = F16ToFloat64(uint16(rng.IntN(f16MaxBits + 1)))
+			v = []float64{v, math.Nextafter(v, 0), math.Nextafter(v, math.Inf(1))}[i%9/3]
+			if v > F16MaxFinite {
+				continue
+			}
+		}
 		h, ok := F16RoundUp(v)
-		if !ok || F16ToFloat64(h) < v || (h > 0 && F16ToFloat64(h-1) >= v) {
+		if !ok || h != roundUpSearch(v) || F16ToFloat64(h) < v || (h > 0 && F16ToFloat64(h-1) >= v) {
 			t.Fatalf("F16RoundUp(%g) = %#04x (%g), not the smallest fp16 ≥ v", v, h, F16ToFloat64(h))
 		}
 	}

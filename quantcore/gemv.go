@@ -38,7 +38,9 @@ func QuantizeActivations(x []float32) (QuantizedVector, error) {
 		return qv, nil
 	}
 	for i, v := range x {
-		r := math.Round(float64(v / qv.Scale)) // v/sx is a float32 division
+		// v/sx is a float32 division; |v/sx| ≤ 127·(1+ε) unless sx is subnormal,
+		// and it is at most MaxFloat32 < 2^128, so clamp in float first.
+		r := math.Round(float64(v / qv.Scale))
 		qv.Q[i] = int8(max(-ActMax, min(ActMax, r)))
 	}
 	return qv, nil

@@ -103,6 +103,30 @@ func QuantizeLevel(w float32, scale uint16) int8 {
 	return int8(max(-MaxLevel, min(MaxLevel, q)))
 }
 
+// roundHalfAway is int(math.Round(x)) (round half away from zero) for
+// |x| < 2^62, branch-free: int(x) truncates toward zero, f = x - trunc(x) is
+// exact and in (-1, 1), and int(2f) is exactly -1, 0 or 1 as f ≤ -0.5,
+// |f| < 0.5 or f ≥ 0.5.
+func roundHalfAway(x float64) int {
+	i := int(x)
+	return i + int(2*(x-float64(i)))
+}
+
+// quantizeGroup is QuantizeLevel over a group with the scale widened once.
+func quantizeGroup(levels []int8, group []float32, scale uint16) {
+	s := F16ToFloat64(scale)
+	if s == 0 {
+		clear(levels)
+		return
+	}
+	for i, v := range group {
+		// |w/s| ≤ 10 even with clip search (s ≥ max|w|/10), so the int
+		// conversion is exact; clamping ints avoids float min/max.
+		q := roundHalfAway(float64(v) / s)
+		levels[i] = int8(max(-MaxLevel, min(MaxLevel, q)))
+	}
+}
+
 // DequantizeLevel is float32(q) * float32(s).
 func DequantizeLevel(q int8, scale uint16) float32 {
 	return float32(q) * F16ToFloat32(scale)
@@ -118,10 +142,8 @@ func QuantizeMatrix(name string, w []float32, rows, cols int, opts Options) (*Ma
 	if len(w) != rows*cols {
 		return nil, fmt.Errorf("tensor %q: %w: %d values for a %d×%d matrix (want %d)", name, ErrShape, len(w), rows, cols, rows*cols)
 	}
-	for i, v := range w {
-		if math.IsNaN(float64(v)) || math.IsInf(float64(v), 0) {
-			return nil, fmt.Errorf("tensor %q: %w: %v at row %d, column %d", name, ErrNonFinite, v, i/cols, i%cols)
-		}
+	if i := firstNonFinite(w); i >= 0 {
+		return nil, fmt.Errorf("tensor %q: %w: %v at row %d, column %d", name, ErrNonFinite, w[i], i/cols, i%cols)
 	}
 	m := &Matrix{Rows: rows, Cols: cols, GroupSize: g}
 	groups := rows * (cols / g)
@@ -137,9 +159,7 @@ func QuantizeMatrix(name string, w []float32, rows, cols int, opts Options) (*Ma
 			return nil, fmt.Errorf("tensor %q: row %d, group %d: %w", name, gi/(cols/g), gi%(cols/g), err)
 		}
 		m.Scales[gi] = scale
-		for i, v := range group {
-			levels[i] = QuantizeLevel(v, scale)
-		}
+		quantizeGroup(levels, group, scale)
 		for j := range codes {
 			codes[j] = PairCode(levels[2*j], levels[2*j+1])
 		}
@@ -148,12 +168,24 @@ func QuantizeMatrix(name string, w []float32, rows, cols int, opts Options) (*Ma
 	return m, nil
 }
 
+// maxAbs is max |v| for finite values: non-negative float32 bit patterns
+// order like their values, so it compares bits with the sign cleared.
 func maxAbs(group []float32) float32 {
-	var mx float32
+	var mx uint32
 	for _, v := range group {
-		mx = max(mx, float32(math.Abs(float64(v))))
+		mx = max(mx, math.Float32bits(v)&0x7FFFFFFF)
 	}
-	return mx
+	return math.Float32frombits(mx)
+}
+
+// firstNonFinite returns the index of the first NaN or ±Inf in w, or -1.
+func firstNonFinite(w []float32) int {
+	for i, v := range w {
+		if math.Float32bits(v)&0x7F800000 == 0x7F800000 {
+			return i
+		}
+	}
+	return -1
 }
 
 // clipSearchSteps: candidates are (1 - k/40) × absmax for k = 0..20.

@@ -240,3 +240,21 @@ func TestValidateRejectsCorruptMatrix(t *testing.T) {
 		t.Errorf("padding bit: err = %v, want ErrCode", err)
 	}
 }
+
+func TestRoundHalfAwayMatchesMathRound(t *testing.T) {
+	rng := rand.New(rand.NewPCG(61, 62))
+	for i := 0; i < 1000000; i++ {
+		x := (rng.Float64()*2 - 1) * 20
+		switch i % 4 {
+		case 1:
+			x = float64(rng.IntN(41)-20) + 0.5 // exact ties
+		case 2:
+			x = math.Nextafter(float64(rng.IntN(41)-20)+0.5, math.Inf(int(rng.IntN(2)*2-1)))
+		case 3:
+			x = float64(rng.IntN(41) - 20)
+		}
+		if got, want := roundHalfAway(x), int(math.Round(x)); got != want {
+			t.Fatalf("roundHalfAway(%v) = %d, math.Round = %d", x, got, want)
+		}
+	}
+}
