@@ -18,7 +18,10 @@
 // and never touch the graph. With MaxInFlight 1 there is nothing to overlap
 // and jobs run inline on the owner goroutine.
 //
-//	engine.go    the owner loop, jobs and pools, graph updates, solver
+//	engine.go    Run and the owner loop
+//	jobs.go      jobs, the two pools, and collecting results
+//	graph.go     graph updates: nodes, edges, tactic outcomes
+//	solver.go    proved and dead propagation, proof extraction
 //	mcts.go      MCTS: descent with virtual loss, playouts, backup
 //	bestfirst.go best-first: a priority queue of nodes and edges
 //	select.go    the selection and priority arithmetic, as pure functions

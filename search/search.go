@@ -104,6 +104,14 @@ type Policy interface {
 	Propose(ctx context.Context, s State, k int) ([]Candidate, error)
 }
 
+// A Valuer estimates how close a state is to proved, in [0, 1]. When the
+// Policy given to Run also implements Valuer, MCTS uses it for the value of
+// each node it expands (called in the same job, after Propose); otherwise
+// it uses a heuristic on the goals' count and size.
+type Valuer interface {
+	Value(ctx context.Context, s State) (float64, error)
+}
+
 // PolicyFunc adapts a function to the Policy interface.
 type PolicyFunc func(ctx context.Context, s State, k int) ([]Candidate, error)
 
