@@ -325,3 +325,49 @@ func TestLayerSideConditionsHold(t *testing.T) {
 		t.Errorf("parsed %v; want 160 norm clauses and 80 of each block", counts)
 	}
 }
+
+// TestTableMatchesTheorems requires the Lean tables that llama_model_bounded
+// reads (LeanProve/Layers/Table.lean) to hold the numerals the per-layer
+// theorems state, and the residual table to be the running sum of the blocks.
+func TestTableMatchesTheorems(t *testing.T) {
+	table, err := os.ReadFile(filepath.FromSlash(tablePath))
+	if err != nil {
+		t.Fatal(err)
+	}
+	tables := map[string][]string{}
+	for _, m := range regexp.MustCompile(`def (\w+Table) : List Int := \[([^\]]*)\]`).FindAllStringSubmatch(string(table), -1) {
+		tables[m[1]] = regexp.MustCompile(`\d+`).FindAllString(m[2], -1)
+	}
+	var layers strings.Builder
+	for first := 0; first < 80; first += 10 {
+		src, err := os.ReadFile(filepath.FromSlash(fmt.Sprintf("%s/L%02d.lean", layersDir, first)))
+		if err != nil {
+			t.Fatal(err)
+		}
+		layers.Write(src)
+	}
+	src := layers.String()
+	attn, ffn, resid := attnRE.FindAllStringSubmatch(src, -1), ffnRE.FindAllStringSubmatch(src, -1), residRE.FindAllStringSubmatch(src, -1)
+	norms := normRE.FindAllStringSubmatch(src, -1)
+	if len(attn) != 80 || len(ffn) != 80 || len(resid) != 80 || len(norms) != 160 || len(tables["residTable"]) != 81 {
+		t.Fatalf("parsed %d attn, %d ffn, %d resid, %d norm clauses, %d residual entries", len(attn), len(ffn), len(resid), len(norms), len(tables["residTable"]))
+	}
+	for l := 0; l < 80; l++ {
+		pairs := [][2]string{
+			{tables["gAttnTable"][l], norms[2*l][1]}, {tables["uAttnTable"][l], norms[2*l][2]},
+			{tables["gFfnTable"][l], norms[2*l+1][1]}, {tables["uFfnTable"][l], norms[2*l+1][2]},
+			{tables["svTable"][l], attn[l][3]}, {tables["soTable"][l], attn[l][4]}, {tables["attnTable"][l], attn[l][5]},
+			{tables["sgTable"][l], ffn[l][3]}, {tables["suTable"][l], ffn[l][4]}, {tables["sdTable"][l], ffn[l][5]},
+			{tables["ffnTable"][l], ffn[l][6]}, {tables["uAttnTable"][l], attn[l][2]}, {tables["uFfnTable"][l], ffn[l][2]},
+			{tables["residTable"][l], resid[l][1]}, {tables["residTable"][l+1], resid[l][4]},
+		}
+		for i, p := range pairs {
+			if p[0] != p[1] {
+				t.Errorf("layer %d, constant %d: table has %s, theorem states %s", l, i, p[0], p[1])
+			}
+		}
+		if want := resid[l][4]; resid[l][1] != tables["residTable"][l] || attn[l][5] != resid[l][2] || ffn[l][6] != resid[l][3] || want != tables["residTable"][l+1] {
+			t.Errorf("layer %d: residual theorem does not use the layer's block bounds", l)
+		}
+	}
+}
