@@ -2,8 +2,11 @@ package main
 
 import (
 	"context"
+	"encoding/json"
 	"flag"
 	"fmt"
+	"io"
+	"strings"
 	"time"
 )
 
@@ -50,28 +53,57 @@ func (b *budgetFlags) validate() error {
 	return nil
 }
 
-// proveFlags are the flags of every mode that proves theorems: where the
-// project is, which policy proposes tactics, and the budget.
+// proveFlags are the flags of every mode that proves theorems with Lean:
+// where the project is, which policy proposes tactics, the budget, and how
+// Lean runs.
 type proveFlags struct {
-	project string
-	policy  string
-	budget  budgetFlags
+	project           string
+	policy            string
+	budget            budgetFlags
+	candidates        int
+	rollout           bool
+	maxHeartbeats     int
+	leanCommand       string
+	allowNativeDecide bool
+	llm               llmFlags
+	// theoremsInParallel is set by batch: each theorem then gets one Lean
+	// document, and --workers counts theorems.
+	theoremsInParallel bool
 }
 
 func (p *proveFlags) register(fs *flag.FlagSet) {
 	fs.StringVar(&p.project, "project", "theorems", "Lake project directory (holds lakefile.lean or lakefile.toml)")
 	fs.StringVar(&p.policy, "policy", "portfolio", "tactic policy: portfolio, frequency, learned:MODEL, llm:MODEL@URL, or A+B for a mixture")
 	p.budget.register(fs)
+	fs.IntVar(&p.candidates, "candidates", 16, "tactics the policy proposes per expanded state")
+	fs.BoolVar(&p.rollout, "rollout", true, "try a portfolio of finishing tactics (omega, decide, simp, rfl…) on each new state")
+	fs.IntVar(&p.maxHeartbeats, "max-heartbeats", 200000, "Lean's maxHeartbeats for each tactic")
+	fs.StringVar(&p.leanCommand, "lean-command", "", "command that runs Lean's language server (default: lake serve, else lean --server)")
+	fs.BoolVar(&p.allowNativeDecide, "allow-native-decide", false, "let policies use native_decide (trusts Lean's compiler)")
+	p.llm.register(fs)
 }
 
 func (p *proveFlags) validate() error {
-	if p.project == "" {
+	switch {
+	case p.project == "":
 		return usagef("--project must name a directory")
-	}
-	if p.policy == "" {
+	case p.policy == "":
 		return usagef("--policy must not be empty")
+	case p.candidates <= 0:
+		return usagef("--candidates must be positive, got %d", p.candidates)
+	case p.maxHeartbeats <= 0:
+		return usagef("--max-heartbeats must be positive, got %d", p.maxHeartbeats)
 	}
 	return p.budget.validate()
+}
+
+// searchWorkers is the number of tactic applications one search keeps in
+// flight, one Lean document each.
+func (p *proveFlags) searchWorkers() int {
+	if p.theoremsInParallel {
+		return 1
+	}
+	return p.budget.workers
 }
 
 // request fills a proveRequest with these flags as defaults.
@@ -83,16 +115,13 @@ func (p *proveFlags) request(theorem string) proveRequest {
 	}
 }
 
-// proveFunc returns the function that proves one theorem with Lean.
-func (p *proveFlags) proveFunc(e *env) proveFunc {
-	return func(ctx context.Context, req proveRequest) (*proveResult, error) {
-		return nil, notImplemented("proving with Lean")
-	}
-}
-
 func runProve(ctx context.Context, e *env, args []string) error {
 	fs := newFlagSet(e, "prove")
 	theorem := fs.String("theorem", "", "full name of the theorem to prove (required)")
+	file := fs.String("file", "", "the .lean file declaring the theorem (default: search the project)")
+	write := fs.Bool("write", false, "replace the theorem's proof body in its file with the proof found")
+	asJSON := fs.Bool("json", false, "print the result as one JSON object")
+	tree := fs.String("tree", "", "write the search graph to this file (Graphviz DOT for .dot/.gv, JSON otherwise)")
 	var pf proveFlags
 	pf.register(fs)
 	if err := parseFlags(fs, args); err != nil {
@@ -107,8 +136,51 @@ func runProve(ctx context.Context, e *env, args []string) error {
 	if err := pf.validate(); err != nil {
 		return err
 	}
-	_, err := pf.proveFunc(e)(ctx, pf.request(*theorem))
-	return err
+	req := pf.request(*theorem)
+	req.File, req.Write, req.TreeFile = *file, *write, *tree
+	backend := newLeanBackend(&pf, e.log)
+	res, err := backend.prove(ctx, req)
+	if cerr := backend.Close(); cerr != nil {
+		e.log.Warn().Err(cerr).Msg("closing Lean")
+	}
+	if err != nil {
+		return err
+	}
+	if *asJSON {
+		enc := json.NewEncoder(e.stdout)
+		if err := enc.Encode(res); err != nil {
+			return err
+		}
+	} else {
+		printResult(e.stdout, res)
+	}
+	if !res.Proved {
+		return errNotProved
+	}
+	return nil
+}
+
+// printResult writes a result for a person: the verdict, then the proof as
+// it would appear in the file.
+func printResult(w io.Writer, r *proveResult) {
+	where := r.File
+	if r.Line > 0 {
+		where = fmt.Sprintf("%s:%d", r.File, r.Line)
+	}
+	stats := fmt.Sprintf("%.1fs, %d Lean calls, %d expansions", r.Elapsed.Seconds(), r.ProverCalls, r.Expansions)
+	switch {
+	case r.Proved && len(r.Assuming) > 0:
+		fmt.Fprintf(w, "proved %s (%s), assuming the unproven %s (%s)\n", r.Theorem, where, strings.Join(r.Assuming, ", "), stats)
+	case r.Proved:
+		fmt.Fprintf(w, "proved %s (%s) (%s)\n", r.Theorem, where, stats)
+	default:
+		fmt.Fprintf(w, "not proved: %s (%s): %s (%s)\n", r.Theorem, where, r.Stop, stats)
+		return
+	}
+	fmt.Fprintln(w, renderProofBody(r.Proof, 0))
+	if r.Written {
+		fmt.Fprintf(w, "written to %s\n", r.File)
+	}
 }
 
 // notImplemented is the answer of a mode that is not built yet.

@@ -18,6 +18,9 @@ type proveRequest struct {
 	Calls       int     `json:"calls,omitempty"`
 	WallSeconds float64 `json:"wall_seconds,omitempty"`
 	Seed        int64   `json:"seed,omitempty"`
+
+	Write    bool   `json:"write,omitempty"` // replace the theorem's proof body in its file
+	TreeFile string `json:"-"`               // export the search graph (CLI only)
 }
 
 // proveResult is the answer, as printed with --json and sent by the service.
@@ -29,6 +32,7 @@ type proveResult struct {
 	Assuming []string `json:"assuming,omitempty"` // unproven theorems the proof relies on
 	Proof    []string `json:"proof,omitempty"`
 	Stop     string   `json:"stop"`
+	Written  bool     `json:"written,omitempty"` // the proof was written into the file
 
 	Expansions  int           `json:"expansions"`
 	ProverCalls int           `json:"prover_calls"`

@@ -42,6 +42,7 @@ type serviceLimits struct {
 // it or cancel it; none outlives Serve.
 type proveService struct {
 	prove    proveFunc
+	defaults proveRequest // what a request leaves out (project, policy, budget)
 	limits   serviceLimits
 	log      zerolog.Logger
 	shutdown context.CancelFunc // ends Serve, as a signal would
@@ -170,7 +171,7 @@ func (h *serviceHandler) Handle(ctx context.Context, conn *jsonrpc2.Conn, req *j
 
 func (h *serviceHandler) startProve(conn *jsonrpc2.Conn, req *jsonrpc2.Request) {
 	s := h.svc
-	var p proveRequest
+	p := s.defaults
 	if err := unmarshalParams(req, &p); err != nil {
 		replyErr(s.baseCtx, conn, req, jsonrpc2.CodeInvalidParams, err.Error())
 		return
@@ -340,7 +341,14 @@ func runServe(ctx context.Context, e *env, args []string) error {
 	}
 	ctx, stop := context.WithCancel(ctx)
 	defer stop()
-	svc := newProveService(pf.proveFunc(e), lim, e.log, stop)
+	backend := newLeanBackend(&pf, e.log)
+	defer func() {
+		if err := backend.Close(); err != nil {
+			e.log.Warn().Err(err).Msg("closing Lean")
+		}
+	}()
+	svc := newProveService(backend.prove, lim, e.log, stop)
+	svc.defaults = pf.request("")
 	if *useStdio {
 		e.log.Info().Msg("serving JSON-RPC 2.0 on stdio, one JSON object per line")
 		return svc.serve(ctx, nil, e.stdin, e.stdout)

@@ -1,0 +1,290 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/rs/zerolog"
+
+	"github.com/leanprove/leanprove/leanrpc"
+	"github.com/leanprove/leanprove/policy"
+	"github.com/leanprove/leanprove/search"
+)
+
+// leanBackend proves theorems with Lean: one language server per Lake
+// project, started on first use and shared by every theorem of a batch or a
+// service, and one policy per spec, loaded once.
+type leanBackend struct {
+	flags *proveFlags
+	log   zerolog.Logger
+
+	mu       sync.Mutex
+	servers  map[string]*leanrpc.Server // by absolute project root
+	policies map[string]search.Policy
+}
+
+func newLeanBackend(flags *proveFlags, log zerolog.Logger) *leanBackend {
+	return &leanBackend{flags: flags, log: log, servers: map[string]*leanrpc.Server{}, policies: map[string]search.Policy{}}
+}
+
+// Close ends every Lean server (and its worker processes).
+func (b *leanBackend) Close() error {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	var errs []error
+	for root, srv := range b.servers {
+		if err := srv.Close(); err != nil {
+			errs = append(errs, fmt.Errorf("close Lean server of %s: %w", root, err))
+		}
+		delete(b.servers, root)
+	}
+	return errors.Join(errs...)
+}
+
+func (b *leanBackend) server(ctx context.Context, root string) (*leanrpc.Server, error) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	if srv := b.servers[root]; srv != nil {
+		select {
+		case <-srv.Exited():
+			b.log.Warn().Str("project", root).Str("stderr", srv.Stderr()).Msg("Lean server exited; starting a new one")
+			delete(b.servers, root)
+		default:
+			return srv, nil
+		}
+	}
+	cfg := leanrpc.ServerConfig{ProjectDir: root, MaxHeartbeats: b.flags.maxHeartbeats}
+	if b.flags.leanCommand != "" {
+		cfg.Command = strings.Fields(b.flags.leanCommand)
+	}
+	b.log.Info().Str("project", root).Msg("starting Lean server")
+	srv, err := leanrpc.Start(ctx, cfg)
+	if err != nil {
+		return nil, err
+	}
+	b.servers[root] = srv
+	return srv, nil
+}
+
+func (b *leanBackend) policy(spec string) (search.Policy, error) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	if p := b.policies[spec]; p != nil {
+		return p, nil
+	}
+	p, err := buildPolicy(spec, b.flags.llm)
+	if err != nil {
+		return nil, err
+	}
+	b.policies[spec] = p
+	return p, nil
+}
+
+// buildPolicy reads a policy spec: parts joined by "+", each "portfolio"
+// (core-Lean tactics ranked by goal shape, no training needed) or anything
+// policy.FromSpec reads. The parts are mixed, and every tactic sanitized.
+func buildPolicy(spec string, llm llmFlags) (search.Policy, error) {
+	mix := &policy.Mixture{}
+	for _, part := range strings.Split(spec, "+") {
+		part = strings.TrimSpace(part)
+		if part == "portfolio" {
+			mix.Policies = append(mix.Policies, policy.NewPortfolio())
+			continue
+		}
+		p, err := policy.FromSpec(part, llm.specEnv(nil))
+		if err != nil {
+			return nil, usagef("--policy %q: %v", spec, err)
+		}
+		mix.Policies = append(mix.Policies, p)
+	}
+	return mix, nil
+}
+
+// locate finds the theorem a request names.
+func locate(ctx context.Context, req proveRequest) (*leanrpc.Target, error) {
+	if req.File != "" {
+		return leanrpc.FindTheoremInFile(ctx, req.Project, req.File, req.Theorem)
+	}
+	return leanrpc.FindTheorem(ctx, req.Project, req.Theorem)
+}
+
+// prove runs one request end to end: find the theorem, open its Lean
+// documents, search, verify the proof from scratch, and write it back when
+// asked. Not finding a proof is a result, not an error.
+func (b *leanBackend) prove(ctx context.Context, req proveRequest) (*proveResult, error) {
+	start := time.Now()
+	target, err := locate(ctx, req)
+	if err != nil {
+		return nil, err
+	}
+	snap, _, err := takeSnapshot(target.File)
+	if err != nil {
+		return nil, err
+	}
+	pol, err := b.policy(req.Policy)
+	if err != nil {
+		return nil, err
+	}
+	params, err := b.searchParams(req)
+	if err != nil {
+		return nil, err
+	}
+	srv, err := b.server(ctx, target.ProjectDir)
+	if err != nil {
+		return nil, err
+	}
+	th := leanrpc.TheoremFromTarget(target)
+	sess := srv.NewSession(leanrpc.SessionConfig{
+		Theorem: th, Workers: params.Workers, ApplyTimeout: b.flags.budget.perTactic,
+		Sanitize: leanrpc.SanitizeOptions{AllowNativeDecide: b.flags.allowNativeDecide},
+	})
+	defer sess.Close(context.WithoutCancel(ctx))
+	if err := sess.Open(ctx); err != nil {
+		return nil, fmt.Errorf("%s:%d: %w", target.File, target.Line(), err)
+	}
+	root, err := rootState(ctx, sess)
+	if err != nil {
+		return nil, fmt.Errorf("%s:%d: %s: %w", target.File, target.Line(), req.Theorem, err)
+	}
+	log := b.log.With().Str("theorem", req.Theorem).Logger()
+	log.Info().Int("goals", len(root.Goals)).Str("mode", params.Mode.String()).Msg("searching")
+	res, err := search.Run(ctx, root, leanProver{sess}, pol, params)
+	if err != nil {
+		return nil, fmt.Errorf("search %s: %w", req.Theorem, err)
+	}
+	out := &proveResult{
+		Theorem: req.Theorem, File: target.File, Line: target.Line(), Stop: res.Stop.String(),
+		Expansions: res.Stats.Expansions, ProverCalls: res.Stats.ProverCalls, Nodes: res.Stats.Nodes,
+		MaxDepth: res.Stats.MaxDepth,
+	}
+	if req.TreeFile != "" {
+		if err := writeTree(req.TreeFile, res); err != nil {
+			return nil, err
+		}
+	}
+	if res.Proved {
+		// The search saw each step in isolation; only a fresh elaboration
+		// of the whole proof, with its axioms audited, counts.
+		v, err := sess.Verify(ctx, res.Proof)
+		if err != nil {
+			return nil, fmt.Errorf("verify proof of %s: %w", req.Theorem, err)
+		}
+		switch v.Status {
+		case leanrpc.Verified, leanrpc.VerifiedAssuming:
+			out.Proved, out.Proof, out.Assuming = true, res.Proof, v.Assumes
+			out.Stop = v.Status.String()
+		default:
+			out.Stop = "proof rejected on verification: " + v.Reason
+			out.Proof = res.Proof
+			log.Warn().Strs("proof", res.Proof).Str("reason", v.Reason).Msg("search found a proof that did not verify")
+		}
+	}
+	if out.Proved && req.Write {
+		d := target.Decl
+		body := renderProofBody(out.Proof, declIndent(target.Source.Text, d.Start))
+		if err := writeBack(snap, d.BodyStart, d.BodyEnd, body); err != nil {
+			return nil, err
+		}
+		out.Written = true
+	}
+	out.Elapsed = time.Since(start)
+	return out, nil
+}
+
+// searchParams turns a request's budget into search parameters.
+func (b *leanBackend) searchParams(req proveRequest) (search.Params, error) {
+	mode, err := search.ParseMode(req.Mode)
+	if err != nil {
+		return search.Params{}, usagef("%v", err)
+	}
+	p := search.Params{
+		Mode: mode, MaxExpansions: req.Expansions, MaxProverCalls: req.Calls,
+		WallTime:      time.Duration(req.WallSeconds * float64(time.Second)),
+		TacticTimeout: b.flags.budget.perTactic, Workers: b.flags.searchWorkers(),
+		CandidatesPerNode: b.flags.candidates, Seed: req.Seed, ClosingRollout: b.flags.rollout,
+	}
+	p.EnsureDefaults()
+	if err := p.Validate(); err != nil {
+		return search.Params{}, usagef("%v", err)
+	}
+	return p, nil
+}
+
+// rootState reads the theorem's goals: the state after `skip`, which
+// changes nothing, is the statement's own.
+func rootState(ctx context.Context, sess *leanrpc.Session) (search.State, error) {
+	out, err := sess.Apply(ctx, nil, "skip")
+	if err != nil {
+		return search.State{}, err
+	}
+	switch out.Kind {
+	case leanrpc.Goals:
+		return search.State{Goals: out.Goals}, nil
+	case leanrpc.Proved:
+		return search.State{}, errors.New("the statement has no goals to prove")
+	default:
+		return search.State{}, fmt.Errorf("the statement does not elaborate (%s): %s", out.Kind, out.Message)
+	}
+}
+
+// leanProver adapts a Lean session to the search's Prover: the search's
+// State.Trace is the tactic path the session replays in its document.
+type leanProver struct{ sess *leanrpc.Session }
+
+func (p leanProver) Apply(ctx context.Context, s search.State, tactic string) (search.Step, error) {
+	start := time.Now()
+	out, err := p.sess.Apply(ctx, s.Trace, tactic)
+	if err != nil {
+		return search.Step{}, err
+	}
+	step := search.Step{Message: out.Message, Elapsed: time.Since(start)}
+	switch out.Kind {
+	case leanrpc.Goals:
+		step.Outcome, step.State = search.OutcomeGoals, search.State{Goals: out.Goals}
+	case leanrpc.Proved:
+		step.Outcome = search.OutcomeProved
+	case leanrpc.Error:
+		step.Outcome = search.OutcomeError
+	case leanrpc.Timeout:
+		step.Outcome = search.OutcomeTimeout
+	default:
+		step.Outcome = search.OutcomeInvalid
+	}
+	return step, nil
+}
+
+var _ search.Prover = leanProver{}
+
+// declIndent is the column of the line where a declaration starts.
+func declIndent(text string, start int) int {
+	lineStart := strings.LastIndexByte(text[:start], '\n') + 1
+	return len(text[lineStart:start]) - len(strings.TrimLeft(text[lineStart:start], " \t"))
+}
+
+// writeTree exports the search graph as DOT when the file ends in .dot or
+// .gv, and as JSON otherwise.
+func writeTree(path string, res *search.Result) (err error) {
+	f, err := os.Create(path)
+	if err != nil {
+		return fmt.Errorf("--tree: %w", err)
+	}
+	defer func() {
+		if cerr := f.Close(); err == nil && cerr != nil {
+			err = fmt.Errorf("--tree: %w", cerr)
+		}
+	}()
+	var w io.Writer = f
+	switch strings.ToLower(filepath.Ext(path)) {
+	case ".dot", ".gv":
+		return res.Tree().WriteDOT(w)
+	default:
+		return res.Tree().WriteJSON(w)
+	}
+}
