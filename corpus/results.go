@@ -28,8 +28,12 @@ type Manifest struct {
 
 // Result is the outcome of one theorem in one run.
 type Result struct {
-	Theorem     string        `json:"theorem"`
-	Proved      bool          `json:"proved"`
+	Theorem string `json:"theorem"`
+	File    string `json:"file,omitempty"` // the .lean file declaring it, for batch runs
+	Proved  bool   `json:"proved"`
+	// Assuming names still-unproven theorems the verified proof depends
+	// on ("proved, assuming"); such a result is not counted as proved.
+	Assuming    []string      `json:"assuming,omitempty"`
 	Proof       []string      `json:"proof,omitempty"`
 	Root        string        `json:"root,omitempty"` // the goal text searched from (for learning from the proof)
 	Stop        string        `json:"stop,omitempty"`
