@@ -318,3 +318,25 @@ func TestTraceIsThePath(t *testing.T) {
 		})
 	}
 }
+
+// TestWallTimeDuringRootExpansion: the clock running out while the policy
+// thinks about the root is a wall-time stop, not a policy failure.
+func TestWallTimeDuringRootExpansion(t *testing.T) {
+	for _, workers := range []int{1, 2} {
+		for _, mode := range modes {
+			t.Run(fmt.Sprintf("%v/workers=%d", mode, workers), func(t *testing.T) {
+				synctest.Test(t, func(t *testing.T) {
+					w := hopeless()
+					slow := &searchtest.Policy{World: w, Latency: time.Minute}
+					r, err := search.Run(context.Background(), w.Root(0), w, slow, search.Params{Mode: mode, Workers: workers, WallTime: time.Second})
+					if err != nil {
+						t.Fatalf("Run: %v", err)
+					}
+					if r.Stop != search.StopWallTime || r.Stats.PolicyErrors != 0 {
+						t.Errorf("stop %v, policy errors %d; want wall-time and none", r.Stop, r.Stats.PolicyErrors)
+					}
+				})
+			})
+		}
+	}
+}

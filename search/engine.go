@@ -204,7 +204,14 @@ func (s *searcher) loop() {
 			continue // the context ended; the top of the loop says how
 		}
 		s.jobs--
-		s.mode.handle(j)
+		if j.err != nil && s.ctx.Err() != nil {
+			// The call failed because the search is ending (wall time,
+			// cancellation): that says nothing about the tactic or the
+			// state, so nothing is recorded.
+			s.abandon(j)
+		} else {
+			s.mode.handle(j)
+		}
 		*j = job{tries: j.tries[:0]}
 		s.freeJobs = append(s.freeJobs, j)
 	}

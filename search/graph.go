@@ -32,10 +32,9 @@ func heuristicValue(st State) float64 {
 	return 1 / ((1 + 0.5*float64(extra)) * (1 + float64(size)/2000))
 }
 
-// expansionJob and rolloutJob prepare the work for a node; nodeWork picks
-// between them: the closing rollout first (once per node, when enabled and
-// affordable), then the policy. It returns nil when neither fits the
-// budget.
+// nodeWork prepares the work for a node reached for the first time: the
+// closing rollout first (once per node, when enabled and affordable), then
+// the policy's expansion. It returns nil when neither fits the budget.
 func (s *searcher) nodeWork(n *node) *job {
 	if s.p.ClosingRollout && n.tried == nil {
 		remaining := s.p.MaxProverCalls - s.stats.ProverCalls
@@ -82,7 +81,9 @@ func (s *searcher) finishRollout(j *job) bool {
 // finishExpansion turns the policy's answer into the node's edges: valid
 // tactics, deduplicated, priors clamped to [0, 1], in the order of
 // orderEdges. Edges whose tactic the closing rollout already tried take its
-// outcome at once.
+// outcome at once. A policy that fails leaves the node without candidates,
+// so it is dead (a policy that can fail transiently should retry inside
+// Propose); at the root the failure ends the search with ErrPolicy.
 func (s *searcher) finishExpansion(j *job) {
 	n := j.node
 	n.expand = expanded

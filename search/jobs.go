@@ -68,18 +68,24 @@ func (s *searcher) abandonUnhandled() {
 		}
 	}
 	for _, j := range left {
-		switch j.kind {
-		case jobApply:
-			if e := &j.node.edges[j.edge]; e.status == running {
-				e.status = untried
-			}
-		default:
-			if j.node.expand == expanding {
-				j.node.expand = unexpanded
-			}
-		}
-		s.mode.abandon(j)
+		s.abandon(j)
 	}
+}
+
+// abandon undoes the marks a job left on the graph (a running edge, a node
+// being expanded) and lets the strategy release what it holds for it.
+func (s *searcher) abandon(j *job) {
+	switch j.kind {
+	case jobApply:
+		if e := &j.node.edges[j.edge]; e.status == running {
+			e.status = untried
+		}
+	default:
+		if j.node.expand == expanding {
+			j.node.expand = unexpanded
+		}
+	}
+	s.mode.abandon(j)
 }
 
 // canApply reports whether k more prover calls fit the budget.
