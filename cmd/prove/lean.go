@@ -25,13 +25,15 @@ type leanBackend struct {
 	flags *proveFlags
 	log   zerolog.Logger
 
+	files *fileTracker // for --write
+
 	mu       sync.Mutex
 	servers  map[string]*leanrpc.Server // by absolute project root
 	policies map[string]search.Policy
 }
 
 func newLeanBackend(flags *proveFlags, log zerolog.Logger) *leanBackend {
-	return &leanBackend{flags: flags, log: log, servers: map[string]*leanrpc.Server{}, policies: map[string]search.Policy{}}
+	return &leanBackend{flags: flags, log: log, files: newFileTracker(), servers: map[string]*leanrpc.Server{}, policies: map[string]search.Policy{}}
 }
 
 // Close ends every Lean server (and its worker processes).
@@ -124,8 +126,7 @@ func (b *leanBackend) prove(ctx context.Context, req proveRequest) (*proveResult
 	if err != nil {
 		return nil, err
 	}
-	snap, _, err := takeSnapshot(target.File)
-	if err != nil {
+	if err := b.files.track(target.File); err != nil {
 		return nil, err
 	}
 	pol, err := b.policy(req.Policy)
@@ -187,9 +188,7 @@ func (b *leanBackend) prove(ctx context.Context, req proveRequest) (*proveResult
 		}
 	}
 	if out.Proved && req.Write {
-		d := target.Decl
-		body := renderProofBody(out.Proof, declIndent(target.Source.Text, d.Start))
-		if err := writeBack(snap, d.BodyStart, d.BodyEnd, body); err != nil {
+		if err := b.files.writeProof(target.File, target.Decl.FullName, out.Proof); err != nil {
 			return nil, err
 		}
 		out.Written = true
@@ -261,12 +260,6 @@ func (p leanProver) Apply(ctx context.Context, s search.State, tactic string) (s
 }
 
 var _ search.Prover = leanProver{}
-
-// declIndent is the column of the line where a declaration starts.
-func declIndent(text string, start int) int {
-	lineStart := strings.LastIndexByte(text[:start], '\n') + 1
-	return len(text[lineStart:start]) - len(strings.TrimLeft(text[lineStart:start], " \t"))
-}
 
 // writeTree exports the search graph as DOT when the file ends in .dot or
 // .gv, and as JSON otherwise.

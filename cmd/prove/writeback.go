@@ -1,9 +1,12 @@
 package main
 
 import (
+	"sync"
+
 	"crypto/sha256"
 	"errors"
 	"fmt"
+	"github.com/leanprove/leanprove/leanrpc"
 	"os"
 	"path/filepath"
 	"strings"
@@ -12,24 +15,91 @@ import (
 // errFileChanged refuses a write-back over edits made while the search ran.
 var errFileChanged = errors.New("file changed since the search started; not overwritten")
 
-// snapshot is a file's content as read when a search started, so the
-// write-back can tell whether anyone edited it since.
-type snapshot struct {
-	path string
-	sum  [sha256.Size]byte
+// fileTracker writes proofs back into .lean files for one command run. It
+// remembers each file as it was when the first search in it started, and
+// after each of its own writes, so that it never overwrites an edit made
+// meanwhile by someone else; writes to one file are serialized, so a batch
+// can fill several theorems of a file.
+type fileTracker struct {
+	mu    sync.Mutex
+	files map[string]*trackedFile
+}
+
+type trackedFile struct {
+	mu   sync.Mutex
+	sum  [sha256.Size]byte // content as last seen or written by us
 	mode os.FileMode
 }
 
-func takeSnapshot(path string) (snapshot, []byte, error) {
+func newFileTracker() *fileTracker { return &fileTracker{files: map[string]*trackedFile{}} }
+
+// track records path's current content unless it is tracked already. Call
+// it before searching a theorem of the file.
+func (ft *fileTracker) track(path string) error {
+	ft.mu.Lock()
+	defer ft.mu.Unlock()
+	if ft.files[path] != nil {
+		return nil
+	}
 	data, err := os.ReadFile(path)
 	if err != nil {
-		return snapshot{}, nil, fmt.Errorf("read %s: %w", path, err)
+		return fmt.Errorf("read %s: %w", path, err)
 	}
 	info, err := os.Stat(path)
 	if err != nil {
-		return snapshot{}, nil, fmt.Errorf("stat %s: %w", path, err)
+		return fmt.Errorf("stat %s: %w", path, err)
 	}
-	return snapshot{path: path, sum: sha256.Sum256(data), mode: info.Mode().Perm()}, data, nil
+	ft.files[path] = &trackedFile{sum: sha256.Sum256(data), mode: info.Mode().Perm()}
+	return nil
+}
+
+// writeProof replaces the proof body of declaration fullName in path with
+// tactics, atomically; nothing else in the file changes. It refuses when
+// the file changed since it was tracked (other than by this tracker) or
+// when the declaration no longer uses sorry.
+func (ft *fileTracker) writeProof(path, fullName string, tactics []string) error {
+	ft.mu.Lock()
+	tf := ft.files[path]
+	ft.mu.Unlock()
+	if tf == nil {
+		return fmt.Errorf("write back %s: file was not tracked before the search", path)
+	}
+	tf.mu.Lock()
+	defer tf.mu.Unlock()
+	cur, err := os.ReadFile(path)
+	if err != nil {
+		return fmt.Errorf("write back %s: %w", path, err)
+	}
+	if sha256.Sum256(cur) != tf.sum {
+		return fmt.Errorf("write back %s: %w", path, errFileChanged)
+	}
+	src, err := leanrpc.ParseSource(path, string(cur))
+	if err != nil {
+		return fmt.Errorf("write back %s: %w", path, err)
+	}
+	d := src.Decl(fullName)
+	switch {
+	case d == nil:
+		return fmt.Errorf("write back %s: declaration %s is gone", path, fullName)
+	case !d.HasSorry || d.BodyStart < 0:
+		return fmt.Errorf("write back %s: %s has no sorry to replace", path, fullName)
+	}
+	body := renderProofBody(tactics, declIndent(src.Text, d.Start))
+	out, err := replaceSpan(cur, d.BodyStart, d.BodyEnd, body)
+	if err != nil {
+		return fmt.Errorf("write back %s: %w", path, err)
+	}
+	if err := atomicWrite(path, out, tf.mode); err != nil {
+		return err
+	}
+	tf.sum = sha256.Sum256(out)
+	return nil
+}
+
+// declIndent is the column of the line where a declaration starts.
+func declIndent(text string, start int) int {
+	lineStart := strings.LastIndexByte(text[:start], '\n') + 1
+	return len(text[lineStart:start]) - len(strings.TrimLeft(text[lineStart:start], " \t"))
 }
 
 // renderProofBody renders tactics as a `by` block. The first tactic goes on
@@ -60,25 +130,6 @@ func replaceSpan(src []byte, start, end int, repl string) ([]byte, error) {
 	out = append(out, repl...)
 	out = append(out, src[end:]...)
 	return out, nil
-}
-
-// writeBack replaces the span [start,end) of the file snap describes with
-// repl, atomically (a temporary file in the same directory, then rename),
-// and only if the file still has the content the snapshot saw. Nothing else
-// in the file changes.
-func writeBack(snap snapshot, start, end int, repl string) error {
-	cur, err := os.ReadFile(snap.path)
-	if err != nil {
-		return fmt.Errorf("write back %s: %w", snap.path, err)
-	}
-	if sha256.Sum256(cur) != snap.sum {
-		return fmt.Errorf("write back %s: %w", snap.path, errFileChanged)
-	}
-	out, err := replaceSpan(cur, start, end, repl)
-	if err != nil {
-		return fmt.Errorf("write back %s: %w", snap.path, err)
-	}
-	return atomicWrite(snap.path, out, snap.mode)
 }
 
 // atomicWrite writes data to path so that a reader sees the old or the new

@@ -4,7 +4,6 @@ import (
 	"errors"
 	"os"
 	"path/filepath"
-	"strings"
 	"testing"
 )
 
@@ -28,26 +27,41 @@ func TestRenderProofBody(t *testing.T) {
 	}
 }
 
-func TestWriteBackReplacesOnlyTheBody(t *testing.T) {
-	src := "theorem a : 1 = 1 := by sorry\n\ntheorem b : 2 = 2 := by sorry\n"
+func writeLean(t *testing.T, text string, mode os.FileMode) string {
+	t.Helper()
 	path := filepath.Join(t.TempDir(), "T.lean")
-	if err := os.WriteFile(path, []byte(src), 0o640); err != nil {
+	if err := os.WriteFile(path, []byte(text), mode); err != nil {
 		t.Fatal(err)
 	}
-	snap, data, err := takeSnapshot(path)
+	return path
+}
+
+func readFile(t *testing.T, path string) string {
+	t.Helper()
+	data, err := os.ReadFile(path)
 	if err != nil {
 		t.Fatal(err)
 	}
-	second := strings.LastIndex(string(data), "by sorry")
-	if err := writeBack(snap, second, second+len("by sorry"), "by rfl"); err != nil {
-		t.Fatalf("writeBack: %v", err)
-	}
-	got, err := os.ReadFile(path)
-	if err != nil {
+	return string(data)
+}
+
+func TestWriteProofReplacesOnlyTheBody(t *testing.T) {
+	src := "namespace N\ntheorem a : 1 = 1 := by sorry\n\ntheorem b (n : Nat) : n = n := by\n  sorry\nend N\n"
+	path := writeLean(t, src, 0o640)
+	ft := newFileTracker()
+	if err := ft.track(path); err != nil {
 		t.Fatal(err)
 	}
-	want := "theorem a : 1 = 1 := by sorry\n\ntheorem b : 2 = 2 := by rfl\n"
-	if string(got) != want {
+	// Two proofs in one file: the tracker's own first write must not count
+	// as someone else's edit.
+	if err := ft.writeProof(path, "N.b", []string{"intro", "rfl"}); err != nil {
+		t.Fatalf("writeProof N.b: %v", err)
+	}
+	if err := ft.writeProof(path, "N.a", []string{"rfl"}); err != nil {
+		t.Fatalf("writeProof N.a: %v", err)
+	}
+	want := "namespace N\ntheorem a : 1 = 1 := by rfl\n\ntheorem b (n : Nat) : n = n := by\n  intro\n  rfl\nend N\n"
+	if got := readFile(t, path); got != want {
 		t.Errorf("file after write-back:\n%s\nwant:\n%s", got, want)
 	}
 	info, err := os.Stat(path)
@@ -61,28 +75,27 @@ func TestWriteBackReplacesOnlyTheBody(t *testing.T) {
 	if len(leftovers) > 0 {
 		t.Errorf("temporary files left behind: %v", leftovers)
 	}
+	if err := ft.writeProof(path, "N.a", []string{"rfl"}); err == nil {
+		t.Error("a second proof of N.a was written over a proof")
+	}
 }
 
-func TestWriteBackRefusesAChangedFile(t *testing.T) {
-	path := filepath.Join(t.TempDir(), "T.lean")
+func TestWriteProofRefusesAChangedFile(t *testing.T) {
 	orig := "theorem a : 1 = 1 := by sorry\n"
-	if err := os.WriteFile(path, []byte(orig), 0o644); err != nil {
-		t.Fatal(err)
-	}
-	snap, _, err := takeSnapshot(path)
-	if err != nil {
+	path := writeLean(t, orig, 0o644)
+	ft := newFileTracker()
+	if err := ft.track(path); err != nil {
 		t.Fatal(err)
 	}
 	edited := orig + "-- the user typed this while the search ran\n"
 	if err := os.WriteFile(path, []byte(edited), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	err = writeBack(snap, 22, 30, "by rfl")
+	err := ft.writeProof(path, "a", []string{"rfl"})
 	if !errors.Is(err, errFileChanged) {
-		t.Fatalf("writeBack over an edited file: err = %v, want errFileChanged", err)
+		t.Fatalf("writeProof over an edited file: err = %v, want errFileChanged", err)
 	}
-	got, _ := os.ReadFile(path)
-	if string(got) != edited {
+	if got := readFile(t, path); got != edited {
 		t.Errorf("edited file was modified:\n%s", got)
 	}
 }
