@@ -68,8 +68,10 @@ func ParseSelection(s string) (Selection, error) {
 	return 0, fmt.Errorf("unknown selection rule %q (want puct or ucb1)", s)
 }
 
-// DefaultClosingTactics is the finishing portfolio of the closing rollout.
-var DefaultClosingTactics = []string{"rfl", "decide", "omega", "simp", "linarith", "trivial"}
+// DefaultClosingTactics is the finishing portfolio of the closing rollout,
+// cheapest first. All are core Lean 4; a Mathlib project may add linarith,
+// positivity or norm_num through Params.ClosingTactics.
+var DefaultClosingTactics = []string{"rfl", "assumption", "trivial", "omega", "decide", "simp"}
 
 // Params configures one search. The zero value of a field means its
 // default; see EnsureDefaults. Budgets end the search: whichever is reached
