@@ -65,7 +65,8 @@ type searcher struct {
 	jobs        int    // started and not yet handled
 	freeJobs    []*job // handled jobs, for reuse
 
-	stopping   bool // a count budget is spent: start nothing new
+	panicked   string // a job's panic, re-raised once every job has returned
+	stopping   bool   // a count budget is spent: start nothing new
 	stopReason StopReason
 	rootErr    error
 }
@@ -138,6 +139,9 @@ func Run(ctx context.Context, root State, prover Prover, policy Policy, p Params
 		s.policyPool.Wait()
 	}
 	s.abandonUnhandled()
+	if s.panicked != "" {
+		panic("search: a prover or policy call panicked: " + s.panicked)
+	}
 	if s.rootErr != nil {
 		return nil, s.rootErr
 	}
@@ -204,6 +208,11 @@ func (s *searcher) loop() {
 			continue // the context ended; the top of the loop says how
 		}
 		s.jobs--
+		if j.panicked != "" {
+			s.panicked = j.panicked
+			s.abandon(j)
+			return
+		}
 		if j.err != nil && s.ctx.Err() != nil {
 			// The call failed because the search is ending (wall time,
 			// cancellation): that says nothing about the tactic or the

@@ -9,6 +9,7 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/leanprove/leanprove/search"
 	"github.com/leanprove/leanprove/search/searchtest"
@@ -357,5 +358,34 @@ func TestTreeExport(t *testing.T) {
 	}
 	if !strings.HasSuffix(strings.TrimSpace(d), "}") {
 		t.Errorf("DOT export is not closed:\n%s", d)
+	}
+}
+
+// TestPanicPropagates: a prover that panics on a pool goroutine makes Run
+// panic on the caller's goroutine, instead of leaving it waiting forever.
+func TestPanicPropagates(t *testing.T) {
+	for _, workers := range []int{1, 4} {
+		t.Run(fmt.Sprintf("workers=%d", workers), func(t *testing.T) {
+			g := &searchtest.Graph{Root: "⊢ R", Arcs: map[string][]searchtest.Arc{"⊢ R": {a("boom", "⊢ A"), a("ok", "⊢ B")}}}
+			prover := search.ProverFunc(func(ctx context.Context, s search.State, tac string) (search.Step, error) {
+				if tac == "boom" {
+					panic("prover bug")
+				}
+				return g.Apply(ctx, s, tac)
+			})
+			done := make(chan any, 1)
+			go func() {
+				defer func() { done <- recover() }()
+				search.Run(context.Background(), g.RootState(), prover, g, search.Params{Workers: workers})
+			}()
+			select {
+			case v := <-done:
+				if v == nil || !strings.Contains(fmt.Sprint(v), "prover bug") {
+					t.Errorf("recovered %v, want the prover's panic", v)
+				}
+			case <-time.After(30 * time.Second):
+				t.Fatal("Run did not return after a prover panic")
+			}
+		})
 	}
 }

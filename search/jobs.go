@@ -9,6 +9,7 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	"runtime/debug"
 )
 
 type jobKind uint8
@@ -39,6 +40,7 @@ type job struct {
 	step     Step
 	tries    []rolloutTry
 	err      error
+	panicked string // the panic value and stack, when the call panicked
 }
 
 type rolloutTry struct {
@@ -144,14 +146,28 @@ func (s *searcher) launch() {
 		j := s.policyQueue[0]
 		s.policyQueue = s.policyQueue[1:]
 		s.policyBusy++
-		s.policyPool.Go(func() { s.exec(s.ctx, j); s.results <- j })
+		s.policyPool.Go(func() { s.run(j) })
 	}
 	for len(s.proverQueue) > 0 && s.proverBusy < s.p.Workers {
 		j := s.proverQueue[0]
 		s.proverQueue = s.proverQueue[1:]
 		s.proverBusy++
-		s.proverPool.Go(func() { s.exec(s.ctx, j); s.results <- j })
+		s.proverPool.Go(func() { s.run(j) })
 	}
+}
+
+// run executes a job on a pool goroutine and always sends it back. A panic
+// in the prover or the policy is caught and carried to the owner, which
+// ends the search and panics again from Run: without this the owner would
+// wait forever for a result that never comes.
+func (s *searcher) run(j *job) {
+	defer func() {
+		if r := recover(); r != nil {
+			j.panicked = fmt.Sprintf("%v\n%s", r, debug.Stack())
+		}
+		s.results <- j
+	}()
+	s.exec(s.ctx, j)
 }
 
 // next returns the next finished job to handle, or nil when the search's
