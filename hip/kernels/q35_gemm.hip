@@ -4,15 +4,13 @@
 #include "q35_kernels.h"
 #include "q35_rowteam.h"
 
-#define Q35_XCHG_FLOATS(NB) (Q35_HW_WAVE < Q35_LANES ? (NB) * Q35_BLOCK_THREADS : 1)
-
 template <int GT, int NB>
 __global__ void __launch_bounds__(Q35_BLOCK_THREADS)
     q35_gemm_kernel(const uint32_t* __restrict__ words, const uint16_t* __restrict__ scales,
                     const int8_t* __restrict__ xq, const float* __restrict__ sx,
                     float* __restrict__ y, int rows, int cols, int group, int batch) {
   __shared__ uint32_t stage[Q35_ROWS_PER_BLOCK * (Q35_LANES * Q35_WORDS(GT > 0 ? GT : Q35_MAX_GROUP) + 1)];
-  __shared__ float xchg[Q35_XCHG_FLOATS(NB)];
+  __shared__ float xchg[Q35_XCHG_FLOATS];
   q35_row_team<GT, NB>(words, scales, xq, sx, y, rows, cols, group, batch, stage, xchg);
 }
 

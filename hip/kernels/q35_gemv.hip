@@ -2,15 +2,13 @@
 #include "q35_kernels.h"
 #include "q35_rowteam.h"
 
-#define Q35_XCHG_FLOATS(NB) (Q35_HW_WAVE < Q35_LANES ? (NB) * Q35_BLOCK_THREADS : 1)
-
 template <int GT>
 __global__ void __launch_bounds__(Q35_BLOCK_THREADS)
     q35_gemv_kernel(const uint32_t* __restrict__ words, const uint16_t* __restrict__ scales,
                     const int8_t* __restrict__ xq, const float* __restrict__ sx,
                     float* __restrict__ y, int rows, int cols, int group) {
   __shared__ uint32_t stage[Q35_ROWS_PER_BLOCK * (Q35_LANES * Q35_WORDS(GT > 0 ? GT : Q35_MAX_GROUP) + 1)];
-  __shared__ float xchg[Q35_XCHG_FLOATS(1)];
+  __shared__ float xchg[Q35_XCHG_FLOATS];
   q35_row_team<GT, 1>(words, scales, xq, sx, y, rows, cols, group, 1, stage, xchg);
 }
 

@@ -12,6 +12,10 @@
 
 #include "q35_format.h"
 
+// Floats of the LDS exchange buffer of the butterfly (needed only when a wavefront is narrower
+// than the 64 logical lanes).
+#define Q35_XCHG_FLOATS (Q35_HW_WAVE < Q35_LANES ? Q35_BLOCK_THREADS : 1)
+
 struct alignas(16) q35_int4 {
   int x, y, z, w;
 };
@@ -61,7 +65,7 @@ __device__ static inline void q35_group_dot(const uint32_t* __restrict__ gw,
 }
 
 // stage: Q35_ROWS_PER_BLOCK * (64 * W + 1) words of LDS, W = Q35_WORDS(G).
-// xchg:  Q35_BLOCK_THREADS * NB floats of LDS (used only when Q35_HW_WAVE < 64).
+// xchg:  Q35_BLOCK_THREADS floats of LDS (used only when Q35_HW_WAVE < 64).
 template <int GT, int NB>
 __device__ static inline void q35_row_team(const uint32_t* __restrict__ words,
                                            const uint16_t* __restrict__ scales,
@@ -109,12 +113,14 @@ __device__ static inline void q35_row_team(const uint32_t* __restrict__ words,
 #pragma unroll
   for (int off = Q35_LANES / 2; off >= 1; off >>= 1) {
     if (off >= Q35_HW_WAVE) {
-#pragma unroll
-      for (int b = 0; b < NB; b++) xchg[b * Q35_BLOCK_THREADS + threadIdx.x] = v[b];
-      __syncthreads();
-#pragma unroll
-      for (int b = 0; b < NB; b++) v[b] = q35_fadd(v[b], xchg[b * Q35_BLOCK_THREADS + (threadIdx.x ^ off)]);
-      __syncthreads();
+      // One batch column at a time through a block-sized buffer: keeps static shared memory
+      // under CUDA's 48 KiB at NB = 32; runs once per row, so the extra barriers are cheap.
+      for (int b = 0; b < NB; b++) {
+        xchg[threadIdx.x] = v[b];
+        __syncthreads();
+        v[b] = q35_fadd(v[b], xchg[threadIdx.x ^ off]);
+        __syncthreads();
+      }
     } else {
 #pragma unroll
       for (int b = 0; b < NB; b++) v[b] = q35_fadd(v[b], q35_shfl_xor(v[b], off));
