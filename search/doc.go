@@ -16,7 +16,9 @@
 // Workers goroutines. Finished jobs come back on one channel and the owner
 // applies them. Jobs get copies of what they need (the State, the tactic)
 // and never touch the graph. With MaxInFlight 1 there is nothing to overlap
-// and jobs run inline on the owner goroutine.
+// and jobs run inline on the owner goroutine. A panic in a prover or policy
+// call ends the search and is raised again from Run, after every other job
+// has returned.
 //
 //	engine.go    Run and the owner loop
 //	jobs.go      jobs, the two pools, and collecting results
