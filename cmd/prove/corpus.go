@@ -11,6 +11,7 @@ import (
 	"strings"
 
 	"github.com/leanprove/leanprove/corpus"
+	"github.com/leanprove/leanprove/leanrpc"
 )
 
 // runCorpus dispatches prove corpus import|extract|stats.
@@ -138,11 +139,16 @@ func runCorpusExtract(ctx context.Context, e *env, args []string) error {
 	fs := newFlagSet(e, "corpus extract")
 	out := fs.String("out", "", "write JSON lines here instead of stdout")
 	skipBad := fs.Bool("skip-bad", false, "skip files that do not parse (counted) instead of failing")
+	dynamic := fs.Bool("dynamic", false, "trace goals through Lean's server (needs --project and lake): (state, tactic, next state) records")
+	project := fs.String("project", "", "Lake project root for --dynamic")
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
 	if fs.NArg() == 0 {
-		return usagef("corpus extract needs .lean files or directories: prove corpus extract [--out FILE] PATH...")
+		return usagef("corpus extract needs .lean files or directories: prove corpus extract [--dynamic --project DIR] [--out FILE] PATH...")
+	}
+	if *dynamic && *project == "" {
+		return usagef("--dynamic needs --project DIR (the Lake project the files belong to)")
 	}
 	decls, skipped, err := corpus.ExtractStatic(ctx, fs.Args(), *skipBad)
 	if err != nil {
@@ -156,6 +162,9 @@ func runCorpusExtract(ctx context.Context, e *env, args []string) error {
 		}
 		defer f.Close()
 		w = f
+	}
+	if *dynamic {
+		return traceDynamic(ctx, e, w, *project, decls)
 	}
 	steps := 0
 	for _, d := range decls {
@@ -255,5 +264,40 @@ func runCorpusStats(ctx context.Context, e *env, args []string) error {
 	for _, tc := range s.TopTactics {
 		fmt.Fprintf(e.stdout, "%6d  %s\n", tc.Count, tc.Tactic)
 	}
+	return nil
+}
+
+// traceDynamic opens each file holding an extracted theorem in Lean's
+// server and writes the traced theorems as JSON lines that corpus.Load reads.
+func traceDynamic(ctx context.Context, e *env, w io.Writer, project string, decls []corpus.StaticDecl) error {
+	srv, err := leanrpc.Start(ctx, leanrpc.ServerConfig{ProjectDir: project})
+	if err != nil {
+		return fmt.Errorf("corpus extract --dynamic: %w", err)
+	}
+	defer srv.Close()
+	seen := map[string]bool{}
+	traced, steps := 0, 0
+	for _, d := range decls {
+		if seen[d.FilePath] {
+			continue
+		}
+		seen[d.FilePath] = true
+		src, err := leanrpc.ParseFile(d.FilePath)
+		if err != nil {
+			return err
+		}
+		ths, err := corpus.TraceDynamic(ctx, srv, src)
+		if err != nil {
+			return err
+		}
+		for _, th := range ths {
+			traced++
+			steps += len(th.Steps)
+			if err := writeJSON(w, th); err != nil {
+				return fmt.Errorf("corpus extract: write: %w", err)
+			}
+		}
+	}
+	e.log.Info().Int("theorems", traced).Int("steps", steps).Msg("dynamic tracing done")
 	return nil
 }

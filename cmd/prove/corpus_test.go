@@ -54,6 +54,8 @@ func TestCorpusUsageErrors(t *testing.T) {
 		{[]string{"corpus", "stats", fixture("bad.json")}, 2, "record 1 (Bad.missing_state)"},
 		{[]string{"corpus", "stats", "--skip-bad", fixture("bad.json")}, 0, ""},
 		{[]string{"corpus", "extract"}, 2, "needs .lean files"},
+		{[]string{"corpus", "extract", "--dynamic", fixture("lean")}, 2, "--project"},
+		{[]string{"corpus", "extract", "--dynamic", "--project", t.TempDir(), fixture("lean")}, 2, "lake"},
 	}
 	for _, tt := range tests {
 		code, _, errs := runCLI(t, tt.args...)
