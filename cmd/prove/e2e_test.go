@@ -14,27 +14,29 @@ import (
 // per test binary, as both lake and lean, and returns its directory.
 func fakeLakeDir(t *testing.T) string {
 	t.Helper()
-	fakeLakeOnce.Do(func() {
-		dir, err := os.MkdirTemp("", "fakelake")
-		if err != nil {
-			fakeLakeErr = err
-			return
-		}
-		out, err := exec.Command("go", "build", "-o", filepath.Join(dir, "lake"), "github.com/leanprove/leanprove/leanrpc/leanrpctest/cmd/lake").CombinedOutput()
-		if err != nil {
-			fakeLakeErr = &buildError{out: string(out), err: err}
-			return
-		}
-		if err := os.Symlink(filepath.Join(dir, "lake"), filepath.Join(dir, "lean")); err != nil {
-			fakeLakeErr = err
-			return
-		}
-		fakeLake = dir
-	})
+	fakeLakeOnce.Do(buildFakeLake)
 	if fakeLakeErr != nil {
 		t.Fatalf("build the stand-in lake: %v", fakeLakeErr)
 	}
 	return fakeLake
+}
+
+func buildFakeLake() {
+	dir, err := os.MkdirTemp("", "fakelake")
+	if err != nil {
+		fakeLakeErr = err
+		return
+	}
+	out, err := exec.Command("go", "build", "-o", filepath.Join(dir, "lake"), "github.com/leanprove/leanprove/leanrpc/leanrpctest/cmd/lake").CombinedOutput()
+	if err != nil {
+		fakeLakeErr = &buildError{out: string(out), err: err}
+		return
+	}
+	if err := os.Symlink(filepath.Join(dir, "lake"), filepath.Join(dir, "lean")); err != nil {
+		fakeLakeErr = err
+		return
+	}
+	fakeLake = dir
 }
 
 type buildError struct {
