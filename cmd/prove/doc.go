@@ -5,12 +5,12 @@
 //
 //	prove --theorem NAME [flags]     prove one theorem (the default mode)
 //	prove batch [flags] PATH...      every theorem with sorry under PATH
-//	prove report [flags]             automation-rate reports of stored runs
+//	prove report [flags]             automation-rate reports of stored runs (md, json, svg)
 //	prove serve [flags]              JSON-RPC 2.0 service
 //	prove bench [flags]              offline search against recorded traces
 //	prove corpus import|extract|stats
 //	prove policy train|eval
-//	prove theorems gen               regenerate the per-layer theorem files
+//	prove theorems gen|check         regenerate or statically check the theorem library
 //
 // Run "prove MODE -h" for the flags of a mode.
 //

@@ -39,7 +39,7 @@ func modes() []mode {
 		{"bench", "offline search against recorded traces", runBench},
 		{"corpus", "import, extract and summarize tactic traces", runCorpus},
 		{"policy", "train and evaluate tactic policies", runPolicy},
-		{"theorems", "generate the theorem library's per-layer files", runTheorems},
+		{"theorems", "generate (gen) or statically check (check) the theorem library", runTheorems},
 	}
 }
 
