@@ -41,6 +41,9 @@ func KeyOf(goals []string) Key {
 	return k
 }
 
+// Key returns the key of the state's goals (its Trace plays no part).
+func (s State) Key() Key { return KeyOf(s.Goals) }
+
 // NormalizeGoal puts one goal, as Lean prints it, into the canonical form
 // that KeyOf hashes. The rules, in order:
 //

@@ -46,6 +46,14 @@ func TestKeyOfEqual(t *testing.T) {
 	}
 }
 
+func TestStateKeyIgnoresTrace(t *testing.T) {
+	a := State{Goals: []string{"x : Nat\n⊢ x = x"}, Trace: []string{"intro x"}}
+	b := State{Goals: []string{"x  : Nat\n⊢ x = x"}}
+	if a.Key() != b.Key() || a.Key() != KeyOf(a.Goals) {
+		t.Errorf("State.Key differs for equal goals: %v %v", a.Key(), b.Key())
+	}
+}
+
 // TestKeyOfDistinct lists states that normalization must keep apart.
 func TestKeyOfDistinct(t *testing.T) {
 	tests := []struct {
