@@ -208,6 +208,10 @@ func (b *leanBackend) searchParams(req proveRequest) (search.Params, error) {
 		WallTime:      time.Duration(req.WallSeconds * float64(time.Second)),
 		TacticTimeout: b.flags.budget.perTactic, Workers: b.flags.searchWorkers(),
 		CandidatesPerNode: b.flags.candidates, Seed: req.Seed, ClosingRollout: b.flags.rollout,
+		InOrder: b.flags.inOrder, CPuct: b.flags.cpuct, FPUReduction: b.flags.fpu,
+	}
+	if p.Selection, err = search.ParseSelection(b.flags.selection); err != nil {
+		return search.Params{}, usagef("%v", err)
 	}
 	p.EnsureDefaults()
 	if err := p.Validate(); err != nil {

@@ -8,6 +8,8 @@ import (
 	"io"
 	"strings"
 	"time"
+
+	"github.com/leanprove/leanprove/search"
 )
 
 // budgetFlags are the limits every searching mode shares.
@@ -62,6 +64,9 @@ type proveFlags struct {
 	budget            budgetFlags
 	candidates        int
 	rollout           bool
+	inOrder           bool
+	selection         string
+	cpuct, fpu        float64
 	maxHeartbeats     int
 	leanCommand       string
 	allowNativeDecide bool
@@ -77,6 +82,10 @@ func (p *proveFlags) register(fs *flag.FlagSet) {
 	p.budget.register(fs)
 	fs.IntVar(&p.candidates, "candidates", 16, "tactics the policy proposes per expanded state")
 	fs.BoolVar(&p.rollout, "rollout", true, "try a portfolio of finishing tactics (omega, decide, simp, rfl…) on each new state")
+	fs.BoolVar(&p.inOrder, "in-order", true, "back results up in the order their tactics started, so a seed reproduces the search with several workers")
+	fs.StringVar(&p.selection, "selection", "puct", "MCTS selection rule: puct or ucb1")
+	fs.Float64Var(&p.cpuct, "cpuct", 0, "PUCT exploration constant (0: the engine's default, 1.25)")
+	fs.Float64Var(&p.fpu, "fpu", 0, "first-play-value reduction for unvisited tactics (0: the engine's default, 0.2)")
 	fs.IntVar(&p.maxHeartbeats, "max-heartbeats", 200000, "Lean's maxHeartbeats for each tactic")
 	fs.StringVar(&p.leanCommand, "lean-command", "", "command that runs Lean's language server (default: lake serve, else lean --server)")
 	fs.BoolVar(&p.allowNativeDecide, "allow-native-decide", false, "let policies use native_decide (trusts Lean's compiler)")
@@ -93,6 +102,13 @@ func (p *proveFlags) validate() error {
 		return usagef("--candidates must be positive, got %d", p.candidates)
 	case p.maxHeartbeats <= 0:
 		return usagef("--max-heartbeats must be positive, got %d", p.maxHeartbeats)
+	case p.cpuct < 0:
+		return usagef("--cpuct must not be negative, got %v", p.cpuct)
+	case p.fpu < 0:
+		return usagef("--fpu must not be negative, got %v", p.fpu)
+	}
+	if _, err := search.ParseSelection(p.selection); err != nil {
+		return usagef("--selection: %v", err)
 	}
 	return p.budget.validate()
 }
