@@ -25,19 +25,39 @@ type LearnedParams struct {
 	FrequencyWeight float64 `json:"frequency_weight"`
 	// FrequencyTop is how many of the most frequent tactics are mixed in.
 	FrequencyTop int `json:"frequency_top"`
+	// GeneralityBoost raises a neighbour's vote by the number of training
+	// tactics sharing its template to this power: a shape used across many
+	// proofs ("ext x", "cases □") transfers to a new state more often than
+	// a rewrite with one proof's lemmas.
+	GeneralityBoost float64 `json:"generality_boost"`
+	// FitFloor and FitPenalty: a neighbour whose hypothesis slots the new
+	// state fills poorly (match score below FitFloor) votes with its weight
+	// times FitPenalty.
+	FitFloor   float64 `json:"fit_floor"`
+	FitPenalty float64 `json:"fit_penalty"`
 }
 
 func (p LearnedParams) withDefaults() LearnedParams {
 	if p.Neighbors <= 0 {
-		p.Neighbors = 48
+		p.Neighbors = 96
 	}
 	if p.Sharpen <= 0 {
 		p.Sharpen = 3
 	}
-	if p.FrequencyWeight < 0 {
-		p.FrequencyWeight = 0
-	} else if p.FrequencyWeight == 0 {
-		p.FrequencyWeight = 0.15
+	// Zero means the default; a negative weight, boost, floor or penalty
+	// means none (it is kept, so a saved model reloads with the same
+	// meaning).
+	if p.FrequencyWeight == 0 {
+		p.FrequencyWeight = 0.5
+	}
+	if p.GeneralityBoost == 0 {
+		p.GeneralityBoost = 0.5
+	}
+	if p.FitFloor == 0 {
+		p.FitFloor = 0.3
+	}
+	if p.FitPenalty == 0 {
+		p.FitPenalty = 0.2
 	}
 	if p.FrequencyTop <= 0 {
 		p.FrequencyTop = 40
@@ -78,9 +98,10 @@ type posting struct {
 // recordedState is what the policy keeps of one training example besides
 // its features: the tactic template and the hypotheses it refers to.
 type recordedState struct {
-	tmpl    template
-	hyps    []hypothesis
-	hypToks [][]string
+	tmpl       template
+	generality float64 // how many training tactics share tmpl's abstract text
+	hyps       []hypothesis
+	hypToks    [][]uint32
 }
 
 // Train builds a learned policy from examples and calibrates its priors on
@@ -128,12 +149,16 @@ func build(examples []Example, p LearnedParams, cal calibration) *Learned {
 		if len(st.Goals) > 0 {
 			hyps = parseGoal(st.Goals[0]).Hyps
 		}
-		toks := make([][]string, len(hyps))
-		for j, h := range hyps {
-			toks[j] = typeTokens(h.Type)
-		}
+		toks := hypTypeTokens(hyps)
 		l.recorded = append(l.recorded, recordedState{
 			tmpl: makeTemplate(corpus.NormalizeTactic(ex.Tactic), hyps), hyps: hyps, hypToks: toks})
+	}
+	shapes := map[string]int{}
+	for _, r := range l.recorded {
+		shapes[r.tmpl.abstractText()]++
+	}
+	for i := range l.recorded {
+		l.recorded[i].generality = float64(shapes[l.recorded[i].tmpl.abstractText()])
 	}
 	n := float64(len(examples))
 	l.idf = make([]float32, len(df))
@@ -197,7 +222,10 @@ func (l *Learned) score(s search.State) []scoredTactic {
 		if len(s.Goals) == 0 {
 			break
 		}
-		w := math.Pow(float64(nb.sim), l.params.Sharpen)
+		w := math.Pow(float64(nb.sim), l.params.Sharpen) * math.Pow(nb.generality, max(l.params.GeneralityBoost, 0))
+		if nb.fit < l.params.FitFloor {
+			w *= max(l.params.FitPenalty, 0)
+		}
 		votes[nb.tactic] += w
 		total += w
 	}
@@ -208,13 +236,14 @@ func (l *Learned) score(s search.State) []scoredTactic {
 			votes[t] /= total
 		}
 	}
-	fw := l.params.FrequencyWeight
+	fw := max(l.params.FrequencyWeight, 0)
 	if total == 0 {
 		fw = 1
 	}
 	for _, c := range l.freq {
 		votes[c.Tactic] += fw * c.Prior
 	}
+
 	sum := 0.0
 	for _, v := range votes {
 		sum += v
@@ -233,8 +262,10 @@ func (l *Learned) score(s search.State) []scoredTactic {
 }
 
 type neighbor struct {
-	sim    float32
-	tactic string // the recorded tactic, re-filled for the query
+	sim        float32
+	generality float64
+	fit        float64
+	tactic     string // the recorded tactic, re-filled for the query
 }
 
 // neighbors returns the most similar recorded states to s with their
@@ -285,7 +316,8 @@ func (l *Learned) neighbors(s search.State) []neighbor {
 	for i := len(out) - 1; i >= 0; i-- {
 		it := heap.Pop(h).(simItem)
 		r := l.recorded[it.example]
-		out[i] = neighbor{sim: it.sim, tactic: r.tmpl.fill(r.hyps, r.hypToks, matcher)}
+		text, fit := r.tmpl.fill(r.hyps, r.hypToks, matcher)
+		out[i] = neighbor{sim: it.sim, tactic: text, fit: fit, generality: r.generality}
 	}
 	return out
 }

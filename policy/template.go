@@ -1,7 +1,9 @@
 package policy
 
 import (
-	"sort"
+	"hash/fnv"
+	"math"
+	"slices"
 	"strings"
 )
 
@@ -61,15 +63,26 @@ func makeTemplate(tactic string, hyps []hypothesis) template {
 // the query state that should take its place.
 type hypMatcher struct {
 	query    []hypothesis
-	queryTok [][]string // sorted distinct type tokens of each query hypothesis
+	queryTok [][]uint32 // sorted distinct type tokens of each query hypothesis
 }
 
 func newHypMatcher(query []hypothesis) *hypMatcher {
-	m := &hypMatcher{query: query, queryTok: make([][]string, len(query))}
-	for i, h := range query {
-		m.queryTok[i] = typeTokens(h.Type)
+	return &hypMatcher{query: query, queryTok: hypTypeTokens(query)}
+}
+
+// hypTypeTokens returns the type tokens of each hypothesis, with the names
+// of the state's own variables and hypotheses replaced by one placeholder:
+// "hx : x ∈ s" and "hz : z ∈ A" then look alike, as they should.
+func hypTypeTokens(hyps []hypothesis) [][]uint32 {
+	locals := make(map[string]bool, len(hyps))
+	for _, h := range hyps {
+		locals[h.Name] = true
 	}
-	return m
+	out := make([][]uint32, len(hyps))
+	for i, h := range hyps {
+		out[i] = typeTokens(h.Type, locals)
+	}
+	return out
 }
 
 // match returns the query hypothesis name for recorded hypothesis h, which
@@ -77,7 +90,7 @@ func newHypMatcher(query []hypothesis) *hypMatcher {
 // tokens tok. The score prefers equal names, then similar types, then the
 // same position from the end (the most recent hypothesis is often the one a
 // tactic uses). ok is false when the query has no named hypotheses.
-func (m *hypMatcher) match(h hypothesis, tok []string, fromEnd int) (name string, ok bool) {
+func (m *hypMatcher) match(h hypothesis, tok []uint32, fromEnd int, taken map[string]bool) (name string, score float64, ok bool) {
 	best := -1.0
 	for i, q := range m.query {
 		if strings.ContainsRune(q.Name, '✝') {
@@ -90,67 +103,84 @@ func (m *hypMatcher) match(h hypothesis, tok []string, fromEnd int) (name string
 		if len(m.query)-1-i == fromEnd {
 			s += 0.15
 		}
+		if taken[q.Name] {
+			s -= 1 // two recorded hypotheses want two query hypotheses
+		}
 		if s > best {
 			best, name = s, q.Name
 		}
 	}
-	return name, best >= 0
+	return name, max(best, 0), name != ""
 }
 
 // fill writes the template for the query: every slot takes the matching
 // query hypothesis. recorded holds the recorded state's hypotheses and their
-// type tokens.
-func (t template) fill(recorded []hypothesis, recordedTok [][]string, m *hypMatcher) string {
+// type tokens. fit is the worst match score over the slots (1 without
+// slots): how well the query's hypotheses stand in for the recorded ones.
+func (t template) fill(recorded []hypothesis, recordedTok [][]uint32, m *hypMatcher) (text string, fit float64) {
 	if len(t.Slots) == 0 {
-		return t.Text
+		return t.Text, 1
 	}
+	fit = math.Inf(1)
 	var b strings.Builder
 	prev := 0
 	chosen := map[int]string{}
+	taken := map[string]bool{}
 	for _, s := range t.Slots {
 		name, ok := chosen[s.Hyp]
 		if !ok {
-			name, ok = m.match(recorded[s.Hyp], recordedTok[s.Hyp], len(recorded)-1-s.Hyp)
+			var score float64
+			name, score, ok = m.match(recorded[s.Hyp], recordedTok[s.Hyp], len(recorded)-1-s.Hyp, taken)
 			if !ok {
-				name = recorded[s.Hyp].Name
+				name, score = recorded[s.Hyp].Name, 0
 			}
 			chosen[s.Hyp] = name
+			taken[name] = true
+			fit = min(fit, score)
 		}
 		b.WriteString(t.Text[prev:s.Start])
 		b.WriteString(name)
 		prev = s.End
 	}
 	b.WriteString(t.Text[prev:])
+	return b.String(), fit
+}
+
+// abstractText writes a template with "□" for its slots: the key under
+// which tactics that differ only in hypothesis names are counted together.
+func (t template) abstractText() string {
+	var b strings.Builder
+	prev := 0
+	for _, s := range t.Slots {
+		b.WriteString(t.Text[prev:s.Start])
+		b.WriteString("□")
+		prev = s.End
+	}
+	b.WriteString(t.Text[prev:])
 	return b.String()
 }
 
-// typeTokens returns the sorted distinct tokens of a hypothesis type.
-func typeTokens(typ string) []string {
+// typeTokens returns the sorted distinct tokens of a hypothesis type, as
+// 32-bit hashes: match compares many of them per query, and integers
+// compare faster than strings (a collision only blurs one similarity).
+func typeTokens(typ string, locals map[string]bool) []uint32 {
 	toks := tokenize(typ)
-	out := make([]string, 0, len(toks))
+	out := make([]uint32, 0, len(toks))
 	for _, t := range toks {
-		out = append(out, anonymize(t.Text))
-	}
-	sort.Strings(out)
-	return dedupSorted(out)
-}
-
-func dedupSorted(s []string) []string {
-	if len(s) == 0 {
-		return s
-	}
-	j := 1
-	for i := 1; i < len(s); i++ {
-		if s[i] != s[j-1] {
-			s[j] = s[i]
-			j++
+		text := anonymize(t.Text)
+		if locals[text] {
+			text = "□"
 		}
+		h := fnv.New32a()
+		h.Write([]byte(text))
+		out = append(out, h.Sum32())
 	}
-	return s[:j]
+	slices.Sort(out)
+	return slices.Compact(out)
 }
 
 // jaccard is |a∩b| / |a∪b| for sorted distinct slices.
-func jaccard(a, b []string) float64 {
+func jaccard(a, b []uint32) float64 {
 	if len(a) == 0 && len(b) == 0 {
 		return 0
 	}
