@@ -94,3 +94,24 @@ func (s *Store) walkProof(key string, r Result) (Theorem, bool, error) {
 }
 
 var _ search.Prover = (*CachedProver)(nil)
+
+// ProofSteps replays proof from root through prover and returns the
+// outcome of each step, ready for CachePutAll: what ProvedTraces needs to
+// turn a stored proof back into training data. It stops at the first step
+// that does not succeed.
+func ProofSteps(ctx context.Context, prover search.Prover, root search.State, proof []string) ([]CacheEntry, error) {
+	var out []CacheEntry
+	state := root
+	for _, tac := range proof {
+		st, err := prover.Apply(ctx, state, tac)
+		if err != nil {
+			return nil, err
+		}
+		if st.Outcome != search.OutcomeGoals && st.Outcome != search.OutcomeProved {
+			break
+		}
+		out = append(out, CacheEntry{StateKey: StateKey(state), Tactic: tac, Step: st})
+		state = st.State
+	}
+	return out, nil
+}

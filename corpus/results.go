@@ -192,3 +192,27 @@ func (s *Store) CacheGet(stateKey, tactic string) (search.Step, bool, error) {
 	}
 	return search.Step{Outcome: c.Outcome, State: search.State{Goals: c.Goals}, Message: c.Message}, true, nil
 }
+
+// CacheEntry is one (state, tactic) → outcome record for CachePutAll.
+type CacheEntry struct {
+	StateKey string
+	Tactic   string
+	Step     search.Step
+}
+
+// CachePutAll records several outcomes in one transaction.
+func (s *Store) CachePutAll(entries []CacheEntry) error {
+	return s.db.Update(func(tx *bolt.Tx) error {
+		b := tx.Bucket(bucketCache)
+		for _, e := range entries {
+			data, err := json.Marshal(CachedStep{Outcome: e.Step.Outcome, Goals: e.Step.State.Goals, Message: e.Step.Message})
+			if err != nil {
+				return err
+			}
+			if err := b.Put(cacheKey(e.StateKey, e.Tactic), data); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+}

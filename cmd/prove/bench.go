@@ -150,6 +150,17 @@ func runBench(ctx context.Context, e *env, args []string) error {
 		rep.Expansions += res.Stats.Expansions
 		rep.ProverCalls += res.Stats.ProverCalls
 		if st != nil {
+			if res.Proved {
+				// Keep the states along the proof, so that
+				// 'prove policy train --from-db' can learn from it.
+				steps, err := corpus.ProofSteps(ctx, replay, root, res.Proof)
+				if err == nil {
+					err = st.CachePutAll(steps)
+				}
+				if err != nil {
+					return err
+				}
+			}
 			err := st.PutResult(rep.RunID, th.Key(), corpus.Result{Theorem: th.FullName, Proved: res.Proved, Proof: res.Proof,
 				Root: root.String(), Stop: line.Stop, Elapsed: time.Since(t0), ProverCalls: line.ProverCalls,
 				Expansions: line.Expansions, Finished: time.Now().UTC()})

@@ -47,6 +47,11 @@ func TestBenchRediscoversFixtureProofs(t *testing.T) {
 		if err != nil || len(res) != 2 || !res["Mathlib/Bar.lean:Bar.and_swap"].Proved {
 			t.Errorf("%s: stored results %+v %v", mode, res, err)
 		}
+		// Expert iteration: the found proofs become training data.
+		code, out, errs = runCLI(t, "policy", "train", "--from-db", db, "--out", filepath.Join(t.TempDir(), "m2"), "--json")
+		if code != 0 || !strings.Contains(out, `"from_db":5`) {
+			t.Errorf("%s: train --from-db exit %d: %s %s", mode, code, out, errs)
+		}
 	}
 }
 
