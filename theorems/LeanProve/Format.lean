@@ -65,10 +65,12 @@ def streamOf : List Nat → Nat
   | [] => 0
   | c :: cs => c + 128 * streamOf cs
 
-/-- The first `k` 32-bit words of a stream, least significant first. -/
-def wordsOf (stream : Nat) : Nat → List Nat
-  | 0 => []
-  | k + 1 => (stream % 4294967296) :: wordsOf (stream / 4294967296) k
+/-- The first `k` 32-bit words of a stream, least significant first.
+Both arguments sit right of the colon because the stream changes in the
+recursive call (structural recursion on the count `k`). -/
+def wordsOf : (stream : Nat) → Nat → List Nat
+  | _, 0 => []
+  | stream, k + 1 => (stream % 4294967296) :: wordsOf (stream / 4294967296) k
 
 /-- Words for `nCodes` codes: `⌈7 * nCodes / 32⌉` (quantcore `WordsPerGroup`,
 with `nCodes = G / 2`). -/
@@ -83,10 +85,11 @@ def streamOfWords : List Nat → Nat
   | [] => 0
   | w :: ws => w + 4294967296 * streamOfWords ws
 
-/-- The first `k` 7-bit codes of a stream. -/
-def codesOf (stream : Nat) : Nat → List Nat
-  | 0 => []
-  | k + 1 => (stream % 128) :: codesOf (stream / 128) k
+/-- The first `k` 7-bit codes of a stream (structural recursion on `k`; the
+stream changes in the recursive call, so it is matched right of the colon). -/
+def codesOf : (stream : Nat) → Nat → List Nat
+  | _, 0 => []
+  | stream, k + 1 => (stream % 128) :: codesOf (stream / 128) k
 
 /-- Unpack `nCodes` codes from a group's words. -/
 def unpack (nCodes : Nat) (words : List Nat) : List Nat :=
