@@ -87,17 +87,19 @@ Expected tactics: `unfold packedBytes fp16Bytes; omega`. -/
 theorem model_size_ratio (P : Nat) (hP : P % 16 = 0) :
     16 * packedBytes P = 7 * P ∧ 7 * fp16Bytes P = 32 * packedBytes P := by sorry
 
-/-- **8. The 70e9 instance (corollary of 7).** 70·10⁹ weights take
-30 625 000 000 bytes (30.6 GB) before scales, and FP16 (140 GB) is between
-4.57 and 4.58 times larger. A closed statement by nature; the intended proof
-uses theorem 7 rather than evaluation.
+/-- **8. A 70-billion-weight model (corollary of 7).** Any parameter count
+`P` within 5·10⁷ (±0.07 %) of 70·10⁹, a multiple of 16, takes 30.6–30.7 GB packed,
+before scales, exactly 30 625 000 000 bytes at `P = 70·10⁹`, and FP16
+(2 bytes a weight, 140 GB at 70·10⁹) is between 4.57 and 4.58 times larger.
+Quantified over `P`, so `decide` cannot evaluate it.
 
-Expected tactics: `have h := model_size_ratio 70000000000 (by decide)`, then
-`omega` (or `unfold packedBytes fp16Bytes; omega`). -/
-theorem llama70b_size :
-    packedBytes 70000000000 = 30625000000 ∧
-    30600000000 ≤ packedBytes 70000000000 ∧ packedBytes 70000000000 < 30700000000 ∧
-    457 * packedBytes 70000000000 ≤ 100 * fp16Bytes 70000000000 ∧
-    100 * fp16Bytes 70000000000 < 458 * packedBytes 70000000000 := by sorry
+Expected tactics: `unfold packedBytes fp16Bytes; omega` (division by the
+literal 16), or theorem 7 via `have h := model_size_ratio P hP`. -/
+theorem llama70b_size (P : Nat) (hP : P % 16 = 0)
+    (hlo : 69950000000 ≤ P) (hhi : P ≤ 70050000000) :
+    (P = 70000000000 → packedBytes P = 30625000000) ∧
+    30600000000 ≤ packedBytes P ∧ packedBytes P < 30700000000 ∧
+    457 * packedBytes P ≤ 100 * fp16Bytes P ∧
+    100 * fp16Bytes P < 458 * packedBytes P := by sorry
 
 end LeanProve
