@@ -8,6 +8,7 @@ import (
 	"io"
 	"os"
 	"strconv"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -346,6 +347,34 @@ func (c *Conn) DidChange(ctx context.Context, uri, text string) (int, error) {
 	err := c.notify(ctx, MethodDidChange, DidChangeParams{
 		TextDocument:   VersionedTextDocumentIdentifier{URI: uri, Version: v},
 		ContentChanges: []ContentChange{{Text: text}},
+	})
+	return v, err
+}
+
+// DidChangeText moves uri from oldText (what the server holds) to newText
+// at a fresh version with one range edit that replaces everything from the
+// first changed line to the end. Only the changed tail travels, so the
+// cost of an edit does not grow with the context above the proof. When
+// the texts are equal the whole text is sent, so that the change still
+// creates a version (an empty change would not, lean-lsp.md §4.2) — that
+// is how a crashed worker is revived with the same text.
+func (c *Conn) DidChangeText(ctx context.Context, uri, oldText, newText string) (int, error) {
+	if oldText == newText {
+		return c.DidChange(ctx, uri, newText)
+	}
+	i := 0
+	for i < len(oldText) && i < len(newText) && oldText[i] == newText[i] {
+		i++
+	}
+	lineStart := strings.LastIndexByte(oldText[:i], '\n') + 1
+	start := Position{Line: strings.Count(oldText[:lineStart], "\n")}
+	v := c.nextVersion(uri)
+	err := c.notify(ctx, MethodDidChange, DidChangeParams{
+		TextDocument: VersionedTextDocumentIdentifier{URI: uri, Version: v},
+		ContentChanges: []ContentChange{{
+			Range: &Range{Start: start, End: EndOfText(oldText)},
+			Text:  newText[lineStart:],
+		}},
 	})
 	return v, err
 }

@@ -43,7 +43,7 @@ func TestMain(m *testing.M) {
 	os.Exit(m.Run())
 }
 
-func writeScript(t *testing.T, s *leanrpctest.Script) string {
+func writeScript(t testing.TB, s *leanrpctest.Script) string {
 	t.Helper()
 	data, err := json.Marshal(s)
 	if err != nil {
@@ -56,7 +56,7 @@ func writeScript(t *testing.T, s *leanrpctest.Script) string {
 	return path
 }
 
-func helperConfig(t *testing.T, extraEnv ...string) leanrpc.ServerConfig {
+func helperConfig(t testing.TB, extraEnv ...string) leanrpc.ServerConfig {
 	sc := script()
 	sc.Steps = append(sc.Steps, leanrpctest.ScriptStep{Tactic: "die", Result: leanrpctest.Result{ExitProcess: true}})
 	return leanrpc.ServerConfig{

@@ -77,6 +77,7 @@ type Session struct {
 // slot is one document.
 type slot struct {
 	uri    string
+	text   string // what the server holds for the document
 	open   bool
 	edits  int
 	hung   bool // the last barrier timed out; recover before reuse
@@ -183,7 +184,8 @@ func (s *Session) ensureOpen(ctx context.Context, sl *slot) error {
 		// if the worker still does not answer, replace it.
 		sl.hung = false
 		rctx, cancel := context.WithTimeout(ctx, s.cfg.RecoverTimeout)
-		v, err := s.conn.DidChange(rctx, sl.uri, s.base)
+		v, err := s.conn.DidChangeText(rctx, sl.uri, sl.text, s.base)
+		sl.text = s.base
 		if err == nil {
 			err = s.conn.WaitForDiagnostics(rctx, sl.uri, v)
 		}
@@ -219,7 +221,7 @@ func (s *Session) ensureOpen(ctx context.Context, sl *slot) error {
 	if err != nil {
 		return fmt.Errorf("open %s: %w", sl.uri, err)
 	}
-	sl.open = true
+	sl.open, sl.text = true, s.base
 	s.stats.opens.Add(1)
 	if err := s.conn.WaitForDiagnostics(octx, sl.uri, v); err != nil {
 		sl.broken = true
@@ -286,10 +288,11 @@ func (s *Session) Apply(ctx context.Context, trace []string, tactic string) (Out
 func (s *Session) try(ctx context.Context, sl *slot, text string, lay layout) (out Outcome, crashed string, err error) {
 	actx, cancel := context.WithTimeout(ctx, s.cfg.ApplyTimeout)
 	defer cancel()
-	v, err := s.conn.DidChange(actx, sl.uri, text)
+	v, err := s.conn.DidChangeText(actx, sl.uri, sl.text, text)
 	if err != nil {
 		return Outcome{}, "", err
 	}
+	sl.text = text
 	sl.edits++
 	if err := s.conn.WaitForDiagnostics(actx, sl.uri, v); err != nil {
 		return s.requestFailed(ctx, sl, err)

@@ -210,7 +210,7 @@ func TestPlainGoalPositions(t *testing.T) {
 		line, char int
 		goals      []string // nil: null
 	}{
-		{3, 2, []string{"n : Nat\n⊢ n + 0 = n"}},                                        // first character: before
+		{3, 2, []string{"n : Nat\n⊢ n + 0 = n"}},                                               // first character: before
 		{3, 13, []string{"case zero\n⊢ 0 + 0 = 0", "case succ\nn : Nat\n⊢ n + 1 + 0 = n + 1"}}, // end of line: after
 		{0, 3, nil}, // outside any tactic
 	}
