@@ -34,18 +34,30 @@ type Emulator struct {
 // steps are shuffles), 32 the NVIDIA one (the xor-32 step goes through shared memory).
 func (e *Emulator) Wave() int { return e.wave }
 
-// BuildEmulator compiles the emulation with the C++ compiler cxx ("g++" when empty) into dir,
-// for an emulated wavefront of wave lanes (32 or 64). ErrNoCompiler when cxx is not installed.
+// DefaultCompilers are tried in order when BuildEmulator gets no compiler: g++, then the
+// clang++ that Debian's hipcc installs.
+var DefaultCompilers = []string{"g++", "clang++", "clang++-15"}
+
+// BuildEmulator compiles the emulation with the C++ compiler cxx (the first of
+// DefaultCompilers found when empty) into dir, for an emulated wavefront of wave lanes (32 or
+// 64). ErrNoCompiler when no compiler is installed.
 func BuildEmulator(ctx context.Context, cxx, dir string, wave int) (*Emulator, error) {
-	if cxx == "" {
-		cxx = "g++"
-	}
 	if wave != 32 && wave != 64 {
 		return nil, fmt.Errorf("build emulator: wavefront %d: want 32 or 64", wave)
 	}
-	compiler, err := exec.LookPath(cxx)
-	if err != nil {
-		return nil, fmt.Errorf("build emulator: %w: %s (install g++ 10 or newer for C++20 <barrier>)", ErrNoCompiler, cxx)
+	candidates := DefaultCompilers
+	if cxx != "" {
+		candidates = []string{cxx}
+	}
+	var compiler string
+	for _, c := range candidates {
+		if p, err := exec.LookPath(c); err == nil {
+			compiler, cxx = p, c
+			break
+		}
+	}
+	if compiler == "" {
+		return nil, fmt.Errorf("build emulator: %w: tried %v (install g++ 10 or newer, for C++20 <barrier>)", ErrNoCompiler, candidates)
 	}
 	src := filepath.Join(dir, "src")
 	if err := writeSources(src); err != nil {

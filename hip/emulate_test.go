@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"math"
 	"math/rand/v2"
+	"os"
 	"os/exec"
 	"testing"
 
@@ -233,8 +234,13 @@ func TestCheckCall(t *testing.T) {
 // The compiler is looked up the same way BuildEmulator does, so that a skipped emulation test
 // says why in the log of the whole suite.
 func TestMain(m *testing.M) {
-	if _, err := exec.LookPath("g++"); err != nil {
-		fmt.Println("hip: g++ not found; the CPU-emulation tests will skip")
+	found := false
+	for _, c := range DefaultCompilers {
+		_, err := exec.LookPath(c)
+		found = found || err == nil
 	}
-	m.Run()
+	if !found {
+		fmt.Printf("hip: none of %v found; the CPU-emulation tests will skip\n", DefaultCompilers)
+	}
+	os.Exit(m.Run())
 }

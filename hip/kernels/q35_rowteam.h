@@ -64,6 +64,18 @@ __device__ static inline void q35_group_dot(const uint32_t* __restrict__ gw,
   }
 }
 
+// Coalesced load of one chunk's packed words (lane l takes words l, l+64, ...) into registers;
+// WT is the compile-time words per group, words past the chunk read as 0.
+template <int WT>
+__device__ static inline void q35_load_chunk(uint32_t* t, const uint32_t* __restrict__ src,
+                                             int nwords, int lane, bool live) {
+#pragma unroll
+  for (int k = 0; k < WT; k++) {
+    const int i = lane + Q35_LANES * k;
+    t[k] = live && i < nwords ? src[i] : 0u;
+  }
+}
+
 // stage: Q35_ROWS_PER_BLOCK * (64 * W + 1) words of LDS, W = Q35_WORDS(G).
 // xchg:  Q35_BLOCK_THREADS floats of LDS (used only when Q35_HW_WAVE < 64).
 template <int GT, int NB>
@@ -89,10 +101,24 @@ __device__ static inline void q35_row_team(const uint32_t* __restrict__ words,
 #pragma unroll
   for (int b = 0; b < NB; b++) v[b] = 0.0f;
 
+  // G known at compile time: the next chunk's words are loaded into registers while the
+  // current chunk is computed (W loads in flight per lane). Otherwise a plain copy loop.
+  constexpr int WT = Q35_WORDS(GT > 0 ? GT : 2);
+  uint32_t next[WT];
+  if (GT > 0) q35_load_chunk<WT>(next, rw, (groups < Q35_LANES ? groups : Q35_LANES) * W, lane, live);
+
   for (int g0 = 0; g0 < groups; g0 += Q35_LANES) {
     const int n = groups - g0 < Q35_LANES ? groups - g0 : Q35_LANES;
-    const uint32_t* src = rw + (size_t)g0 * W;
-    if (live) {
+    if (GT > 0) {
+#pragma unroll
+      for (int k = 0; k < WT; k++) mine[lane + Q35_LANES * k] = next[k];
+      const int g1 = g0 + Q35_LANES;
+      if (g1 < groups) {
+        const int n1 = groups - g1 < Q35_LANES ? groups - g1 : Q35_LANES;
+        q35_load_chunk<WT>(next, rw + (size_t)g1 * W, n1 * W, lane, live);
+      }
+    } else if (live) {
+      const uint32_t* src = rw + (size_t)g0 * W;
       for (int i = lane; i < n * W; i += Q35_LANES) mine[i] = src[i];
     }
     __syncthreads();
