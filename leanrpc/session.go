@@ -300,14 +300,26 @@ func (s *Session) try(ctx context.Context, sl *slot, text string, lay layout) (o
 	if s.conn.Fatal(sl.uri, v) {
 		return Outcome{}, "fatal error reported in $/lean/fileProgress", nil
 	}
-	diags, _ := s.conn.Diagnostics(sl.uri, v)
+	diags, published := s.conn.Diagnostics(sl.uri, v)
 	c := classify(diags, lay)
-	if c.outcome.Kind != Goals {
+	if published && c.outcome.Kind != Goals {
 		return c.outcome, "", nil
 	}
 	goal, err := s.conn.PlainGoal(actx, sl.uri, lay.lastEnd)
 	if err != nil {
 		return s.requestFailed(ctx, sl, err)
+	}
+	if !published {
+		// Lean answered the barrier without publishing this version (it
+		// should not happen, lean-lsp.md §4.3): never claim a proof from
+		// silence; trust only an explicit goal answer.
+		switch {
+		case goal == nil:
+			return Outcome{Kind: Error, Message: fmt.Sprintf("Lean published no diagnostics and no goal for version %d", v)}, "", nil
+		case len(goal.Goals) == 0:
+			return Outcome{Kind: Proved}, "", nil
+		}
+		return Outcome{Kind: Goals, Goals: goal.Goals}, "", nil
 	}
 	if goal != nil && len(goal.Goals) > 0 {
 		c.outcome.Goals = goal.Goals

@@ -307,3 +307,27 @@ func awaitStats(t *testing.T, srv *leanrpctest.Server, what string, cond func(le
 		time.Sleep(time.Millisecond)
 	}
 }
+
+func TestMissingPublishIsNotAProof(t *testing.T) {
+	s, _, _ := newSession(t, leanrpctest.PipeOptions{Options: leanrpctest.Options{Plain: true, SkipFinalPublish: true}},
+		leanrpc.SessionConfig{})
+	ctx := context.Background()
+	tests := []struct {
+		tactic string
+		kind   leanrpc.OutcomeKind
+	}{
+		{"simp", leanrpc.Proved},       // plainGoal says "no goals"
+		{"induction n", leanrpc.Goals}, // plainGoal shows the goals
+		{"rfl", leanrpc.Goals},         // failed: plainGoal shows the state before; never "proved"
+	}
+	for _, tt := range tests {
+		out, err := s.Apply(ctx, nil, tt.tactic)
+		if err != nil || out.Kind != tt.kind {
+			t.Errorf("%s without a final publish = %+v, %v; want %v", tt.tactic, out, err, tt.kind)
+		}
+	}
+	v, err := s.Verify(ctx, []string{"simp"})
+	if err != nil || v.Status != leanrpc.Rejected {
+		t.Errorf("Verify without diagnostics = %+v, %v; want rejected", v, err)
+	}
+}

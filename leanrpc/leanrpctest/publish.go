@@ -46,10 +46,13 @@ func (s *Server) startElaboration(d *doc) {
 			s.crash(d, e.crash.CrashCode)
 			return
 		}
-		if s.opts.Plain {
+		switch {
+		case s.opts.SkipFinalPublish:
+			s.progress(uri, v, []leanrpc.ProcessingInfo{})
+		case s.opts.Plain:
 			s.publish(uri, v, e.diags)
 			s.progress(uri, v, []leanrpc.ProcessingInfo{})
-		} else {
+		default:
 			// The reporter sends "done" before its final publish when it
 			// never blocked (lean-lsp.md §4.4).
 			s.progress(uri, v, []leanrpc.ProcessingInfo{})

@@ -32,6 +32,10 @@ type Options struct {
 	InjectStale bool
 	// Log, when set, receives the protocol exchange as it happens.
 	Log io.Writer
+	// SkipFinalPublish never publishes a version's final diagnostics
+	// (with Plain, a version then gets none at all): a misbehaviour the
+	// client must not mistake for "no errors".
+	SkipFinalPublish bool
 	// HeaderError, when set, is reported as an error on line 1 of every
 	// document, as Lean reports a failed import ("unknown module prefix").
 	HeaderError string
