@@ -20,8 +20,14 @@
 //   - Replay (replay.go) is a search.Prover built from traces: a tactic
 //     succeeds from a recorded state exactly when a recorded proof applied it
 //     there, giving the recorded next state.
-//   - Store (store.go, results.go) is the bbolt database of traces, runs,
-//     per-theorem results and the (state, tactic) outcome cache.
+//   - Store (store.go, results.go) is the bbolt database of traces, runs
+//     (with their manifests), per-theorem results and the (state, tactic) →
+//     outcome cache, under a versioned schema; one transaction per write,
+//     and a second process gets ErrStoreInUse. CachedProver (cached.go)
+//     puts the cache in front of any prover, and ProvedTraces turns the
+//     proofs runs found back into traces (expert iteration).
 //   - ExtractStatic (extract.go) reads declarations and their tactic blocks
-//     from .lean source without Lean.
+//     from .lean source without Lean; TraceDynamic (dynamic.go) opens them
+//     in Lean's server through leanrpc and reads the goal before and after
+//     each tactic, giving LeanDojo-style records without LeanDojo.
 package corpus
