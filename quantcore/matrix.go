@@ -142,28 +142,26 @@ func QuantizeMatrix(name string, w []float32, rows, cols int, opts Options) (*Ma
 	if len(w) != rows*cols {
 		return nil, fmt.Errorf("tensor %q: %w: %d values for a %d×%d matrix (want %d)", name, ErrShape, len(w), rows, cols, rows*cols)
 	}
-	if i := firstNonFinite(w); i >= 0 {
-		return nil, fmt.Errorf("tensor %q: %w: %v at row %d, column %d", name, ErrNonFinite, w[i], i/cols, i%cols)
-	}
 	m := &Matrix{Rows: rows, Cols: cols, GroupSize: g}
 	groups := rows * (cols / g)
 	wpg := WordsPerGroup(g)
 	m.Words = make([]uint32, groups*wpg)
 	m.Scales = make([]uint16, groups)
 	levels := make([]int8, g)
-	codes := make([]uint8, g/2)
 	for gi := 0; gi < groups; gi++ {
 		group := w[gi*g : (gi+1)*g]
+		// Checked per group, so the group is still in cache for the passes below.
+		if i := firstNonFinite(group); i >= 0 {
+			i += gi * g
+			return nil, fmt.Errorf("tensor %q: %w: %v at row %d, column %d", name, ErrNonFinite, w[i], i/cols, i%cols)
+		}
 		scale, err := chooseScale(group, opts.ClipSearch)
 		if err != nil {
 			return nil, fmt.Errorf("tensor %q: row %d, group %d: %w", name, gi/(cols/g), gi%(cols/g), err)
 		}
 		m.Scales[gi] = scale
 		quantizeGroup(levels, group, scale)
-		for j := range codes {
-			codes[j] = PairCode(levels[2*j], levels[2*j+1])
-		}
-		PackCodes(m.Words[gi*wpg:(gi+1)*wpg], codes)
+		packLevels(m.Words[gi*wpg:(gi+1)*wpg], levels)
 	}
 	return m, nil
 }
@@ -176,6 +174,27 @@ func maxAbs(group []float32) float32 {
 		mx = max(mx, math.Float32bits(v)&0x7FFFFFFF)
 	}
 	return math.Float32frombits(mx)
+}
+
+// packLevels writes the pair codes of a group's levels into its words,
+// exactly as PairCode followed by PackCodes, through a 64-bit bit buffer.
+func packLevels(words []uint32, levels []int8) {
+	var buf uint64
+	var nbits uint
+	k := 0
+	for j := 0; j+1 < len(levels); j += 2 {
+		buf |= uint64(PairCode(levels[j], levels[j+1])) << nbits
+		nbits += CodeBits
+		if nbits >= 32 {
+			words[k] = uint32(buf)
+			k++
+			buf >>= 32
+			nbits -= 32
+		}
+	}
+	if nbits > 0 {
+		words[k] = uint32(buf)
+	}
 }
 
 // firstNonFinite returns the index of the first NaN or ±Inf in w, or -1.
@@ -225,10 +244,20 @@ func groupSquaredError(group []float32, scale uint16) float64 {
 // LevelsOfGroup unpacks group gi (row-major group index) into dst (length G).
 func (m *Matrix) LevelsOfGroup(dst []int8, gi int) {
 	wpg := m.WordsPerGroup()
-	codes := make([]uint8, m.GroupSize/2)
-	UnpackCodes(codes, m.Words[gi*wpg:(gi+1)*wpg])
-	for j, c := range codes {
-		dst[2*j], dst[2*j+1] = SplitPair(c)
+	words := m.Words[gi*wpg : (gi+1)*wpg]
+	// Same bit walk as UnpackCodes, without a codes buffer.
+	var buf uint64
+	var nbits uint
+	k := 0
+	for j := 0; j < m.GroupSize/2; j++ {
+		if nbits < CodeBits {
+			buf |= uint64(words[k]) << nbits
+			k++
+			nbits += 32
+		}
+		dst[2*j], dst[2*j+1] = SplitPair(uint8(buf & 0x7F))
+		buf >>= CodeBits
+		nbits -= CodeBits
 	}
 }
 

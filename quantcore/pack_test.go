@@ -73,3 +73,26 @@ func TestPackUnpackRoundTripProperty(t *testing.T) {
 		}
 	}
 }
+
+func TestPackLevelsMatchesPackCodes(t *testing.T) {
+	rng := rand.New(rand.NewPCG(13, 14))
+	for _, g := range []int{2, 6, 10, 32, 64, 128, 192} {
+		levels := make([]int8, g)
+		for i := range levels {
+			levels[i] = int8(rng.IntN(NumLevels) - MaxLevel)
+		}
+		codes := make([]uint8, g/2)
+		for j := range codes {
+			codes[j] = PairCode(levels[2*j], levels[2*j+1])
+		}
+		want := make([]uint32, WordsPerGroup(g))
+		PackCodes(want, codes)
+		got := make([]uint32, WordsPerGroup(g))
+		packLevels(got, levels)
+		for i := range want {
+			if got[i] != want[i] {
+				t.Fatalf("G=%d: word %d = %#x, want %#x", g, i, got[i], want[i])
+			}
+		}
+	}
+}
