@@ -164,3 +164,43 @@ func TestLLMCancelAndConfig(t *testing.T) {
 		t.Errorf("missing URL: %v", err)
 	}
 }
+
+func TestLLMConcurrencyLimit(t *testing.T) {
+	var inFlight, peak atomic.Int32
+	srv := &chatServer{delay: 30 * time.Millisecond, choices: []string{"simp"}}
+	counting := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		n := inFlight.Add(1)
+		for {
+			p := peak.Load()
+			if n <= p || peak.CompareAndSwap(p, n) {
+				break
+			}
+		}
+		defer inFlight.Add(-1)
+		srv.ServeHTTP(w, r)
+	})
+	ts := httptest.NewServer(counting)
+	defer ts.Close()
+	l, err := policy.NewLLM(policy.LLMConfig{BaseURL: ts.URL + "/v1", Model: "m", Concurrency: 2}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	errs := make(chan error, 6)
+	for range 6 {
+		go func() {
+			_, err := l.Propose(context.Background(), llmState, 4)
+			errs <- err
+		}()
+	}
+	for range 6 {
+		if err := <-errs; err != nil {
+			t.Fatal(err)
+		}
+	}
+	if p := peak.Load(); p > 2 || p < 1 {
+		t.Errorf("peak %d requests in flight, limit 2", p)
+	}
+	if c := srv.calls.Load(); c != 6 {
+		t.Errorf("%d calls, want 6", c)
+	}
+}
