@@ -62,13 +62,18 @@ type SessionStats struct {
 // worker (lean-lsp.md §7.3, §10.2). Apply may be called from several
 // goroutines; each call holds one document for its duration.
 type Session struct {
-	conn  *Conn
-	cfg   SessionConfig
-	slots chan *slot
-	all   []*slot
-	seq   int64
-	base  string // the document with no tactics
-	stats struct {
+	conn *Conn
+	cfg  SessionConfig
+	// tokens counts free slots (a semaphore); free holds them. Apply takes
+	// the free document whose text shares the longest prefix with the new
+	// one, so Lean reuses the most elaboration (lean-lsp.md §7.3.4).
+	tokens chan struct{}
+	mu     sync.Mutex
+	free   []*slot
+	all    []*slot
+	seq    int64
+	base   string // the document with no tactics
+	stats  struct {
 		applies, opens, recycles, revivals, replacements, timeouts atomic.Int64
 	}
 	closeOnce sync.Once
@@ -90,12 +95,13 @@ var sessionSeq atomic.Int64
 // Use Open to pay the import cost up front and to check the header.
 func NewSession(conn *Conn, cfg SessionConfig) *Session {
 	cfg.defaults()
-	s := &Session{conn: conn, cfg: cfg, slots: make(chan *slot, cfg.Workers), seq: sessionSeq.Add(1)}
+	s := &Session{conn: conn, cfg: cfg, tokens: make(chan struct{}, cfg.Workers), seq: sessionSeq.Add(1)}
 	s.base, _ = cfg.Theorem.render(nil, false)
 	for i := 0; i < cfg.Workers; i++ {
 		sl := &slot{uri: s.uri(fmt.Sprintf("W%d_%d", s.seq, i))}
 		s.all = append(s.all, sl)
-		s.slots <- sl
+		s.free = append(s.free, sl)
+		s.tokens <- struct{}{}
 	}
 	return s
 }
@@ -128,7 +134,7 @@ func (s *Session) Stats() SessionStats {
 // returns an error wrapping ErrHeader when the imports or the context fail.
 func (s *Session) Open(ctx context.Context) error {
 	for range s.all {
-		sl, err := s.acquire(ctx)
+		sl, err := s.acquire(ctx, "")
 		if err != nil {
 			return err
 		}
@@ -147,7 +153,7 @@ func (s *Session) Close(ctx context.Context) error {
 	var errs []error
 	s.closeOnce.Do(func() {
 		for range s.all {
-			sl, err := s.acquire(ctx)
+			sl, err := s.acquire(ctx, "")
 			if err != nil {
 				errs = append(errs, err)
 				break
@@ -163,18 +169,45 @@ func (s *Session) Close(ctx context.Context) error {
 	return errors.Join(errs...)
 }
 
-func (s *Session) acquire(ctx context.Context) (*slot, error) {
+// acquire takes a free document, preferring the one whose text shares the
+// longest prefix with text.
+func (s *Session) acquire(ctx context.Context, text string) (*slot, error) {
 	select {
-	case sl := <-s.slots:
-		return sl, nil
+	case <-s.tokens:
 	case <-ctx.Done():
 		return nil, ctx.Err()
 	case <-s.conn.Done():
 		return nil, ErrServerExited
 	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	best, bestLen := 0, -1
+	for i, sl := range s.free {
+		if n := commonPrefix(sl.text, text); n > bestLen {
+			best, bestLen = i, n
+		}
+	}
+	sl := s.free[best]
+	s.free = append(s.free[:best], s.free[best+1:]...)
+	return sl, nil
 }
 
-func (s *Session) release(sl *slot) { s.slots <- sl }
+func (s *Session) release(sl *slot) {
+	s.mu.Lock()
+	s.free = append(s.free, sl)
+	s.mu.Unlock()
+	s.tokens <- struct{}{}
+}
+
+func commonPrefix(a, b string) int {
+	n := min(len(a), len(b))
+	for i := 0; i < n; i++ {
+		if a[i] != b[i] {
+			return i
+		}
+	}
+	return n
+}
 
 // ensureOpen makes the slot's document usable: opened, recovered after a
 // hang, recycled after many edits, reopened after a crash.
@@ -260,7 +293,7 @@ func (s *Session) Apply(ctx context.Context, trace []string, tactic string) (Out
 	text, lay := s.cfg.Theorem.render(tactics, false)
 	s.stats.applies.Add(1)
 
-	sl, err := s.acquire(ctx)
+	sl, err := s.acquire(ctx, text)
 	if err != nil {
 		return Outcome{}, err
 	}

@@ -331,3 +331,45 @@ func TestMissingPublishIsNotAProof(t *testing.T) {
 		t.Errorf("Verify without diagnostics = %+v, %v; want rejected", v, err)
 	}
 }
+
+func TestApplyPrefersTheDocumentWithTheLongestCommonPrefix(t *testing.T) {
+	s, srv, _ := newSession(t, leanrpctest.PipeOptions{}, leanrpc.SessionConfig{Workers: 2})
+	ctx := context.Background()
+	steps := []struct {
+		trace  []string
+		tactic string
+	}{
+		{nil, "induction n"},
+		{[]string{"induction n"}, "· rfl"},
+		{[]string{"induction n", "· rfl"}, "omega"},
+	}
+	for _, st := range steps {
+		if _, err := s.Apply(ctx, st.trace, st.tactic); err != nil {
+			t.Fatal(err)
+		}
+	}
+	// Each step extends the previous document, so one document (one Lean
+	// worker, lazily opened) served all three.
+	if got := srv.Stats().Opens; got != 1 {
+		t.Errorf("documents opened = %d, want 1 (the one holding the longest prefix)", got)
+	}
+}
+
+func TestStuckWorkerIsReplaced(t *testing.T) {
+	s, srv, _ := newSession(t, leanrpctest.PipeOptions{Options: leanrpctest.Options{StickyHang: true}},
+		leanrpc.SessionConfig{ApplyTimeout: 100 * time.Millisecond, RecoverTimeout: 100 * time.Millisecond})
+	ctx := context.Background()
+	if out, err := s.Apply(ctx, nil, "hang"); err != nil || out.Kind != leanrpc.Timeout {
+		t.Fatalf("hang = %+v, %v", out, err)
+	}
+	// The revival edit hangs too, so the document is closed and reopened.
+	if out, err := s.Apply(ctx, nil, "simp"); err != nil || out.Kind != leanrpc.Proved {
+		t.Fatalf("after a stuck worker, simp = %+v, %v", out, err)
+	}
+	if st := s.Stats(); st.Replacements != 1 {
+		t.Errorf("replacements = %d, want 1", st.Replacements)
+	}
+	if st := srv.Stats(); st.Opens != 2 || st.Closes != 1 {
+		t.Errorf("server saw %d opens, %d closes; want 2, 1", st.Opens, st.Closes)
+	}
+}

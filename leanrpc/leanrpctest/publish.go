@@ -35,7 +35,8 @@ func (s *Server) startElaboration(d *doc) {
 		}
 		s.publish(uri, v, []leanrpc.Diagnostic{})
 	}
-	if e.hang {
+	if e.hang || d.stuck {
+		d.stuck = s.opts.StickyHang
 		return
 	}
 	s.after(s.opts.Latency, func() {

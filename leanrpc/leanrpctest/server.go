@@ -32,6 +32,10 @@ type Options struct {
 	InjectStale bool
 	// Log, when set, receives the protocol exchange as it happens.
 	Log io.Writer
+	// StickyHang keeps a document that hung hanging for every later
+	// version, like a worker pinned in a computation that never checks for
+	// cancellation; only didClose and didOpen recover it.
+	StickyHang bool
 	// SkipFinalPublish never publishes a version's final diagnostics
 	// (with Plain, a version then gets none at all): a misbehaviour the
 	// client must not mistake for "no errors".
@@ -84,6 +88,7 @@ type doc struct {
 	waits    []pendingWait
 	elab     *elaboration // result for version `finished`
 	lakeInfo bool         // Lake info diagnostics shown once, on open
+	stuck    bool         // a StickyHang happened
 }
 
 type heldRequest struct {
