@@ -90,6 +90,18 @@ for t in "${targets[@]}"; do
   done
 done
 
+# The CUDA path without the CUDA toolkit: clang's CUDA mode against a declaration-only
+# cuda_runtime.h (hip/cudacheck); device pass for sm_80 (clang-15 does not know sm_90).
+clang="$llvm/clang++"
+for src in "${sources[@]}" "$kern/q35_host.cpp" "$here/benchmark/q35_bench.cpp"; do
+  if ! "$clang" -x cuda --cuda-gpu-arch=sm_80 -nocudainc -nocudalib -std=c++17 -fsyntax-only -Wall \
+      -D__CUDACC__ -I"$here/cudacheck" -I"$kern" "$src"; then
+    echo "$(basename "$src"): CUDA path does not compile (clang -x cuda check)" >&2
+    status=1
+  fi
+done
+echo "CUDA path: syntax and types checked with clang -x cuda (sm_80); build with nvcc via --cuda"
+
 # Fat binaries: the benchmark and the static library for the Go binding (build tag `hip`).
 arch_flags=()
 for t in "${targets[@]}"; do arch_flags+=(--offload-arch="$t"); done
