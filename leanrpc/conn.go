@@ -222,10 +222,14 @@ func (e *RequestError) IsCrash() bool {
 }
 
 // call sends a request with a string ID, bounded by the context's deadline
-// or RequestTimeout, and sends $/cancelRequest when the context ends first.
+// (RequestTimeout when it has none, so no request waits forever), and sends
+// $/cancelRequest when the context ends first.
 func (c *Conn) call(ctx context.Context, method string, params, result any) error {
-	ctx, cancel := context.WithTimeout(ctx, c.opts.RequestTimeout)
-	defer cancel()
+	if _, ok := ctx.Deadline(); !ok {
+		var cancel context.CancelFunc
+		ctx, cancel = context.WithTimeout(ctx, c.opts.RequestTimeout)
+		defer cancel()
+	}
 	id := jsonrpc2.ID{Str: "c" + strconv.FormatUint(c.nextID.Add(1), 10), IsString: true}
 	w, err := c.rpc.DispatchCall(ctx, method, params, jsonrpc2.PickID(id))
 	if err != nil {

@@ -1,33 +1,49 @@
 // Package leanrpc drives Lean 4 through its JSON-RPC language server
 // (`lake serve`, or `lean --server`), following
-// ../shared/reference/lean-lsp.md §10.
+// ../shared/reference/lean-lsp.md §10. It knows nothing of the search
+// package; cmd/prove adapts Session to search.Prover (OutcomeKind has the
+// same order as search.Outcome).
 //
 // The parts, bottom up:
 //
 //   - lexer.go, sanitize.go: SanitizeTactic, the gate every candidate tactic
-//     passes before it reaches a document (one line, no sorry/admit, no
-//     native code unless allowed, nothing that ends the proof block or starts
-//     a command, balanced brackets, bounded length).
+//     passes before it reaches a document (one line, no sorry/admit/stop,
+//     no native code unless allowed, nothing that ends the proof block or
+//     starts a command, balanced brackets, strings and comments, bounded
+//     length). It reads Lean's lexical syntax, so a "sorry" in a string or
+//     comment is harmless and one in code is not.
 //   - source.go, find.go: ParseFile/ParseSource, a static parser of .lean
-//     files (imports, declarations by full name, statements, tactic blocks
-//     one step per line, which bodies use sorry), and FindTheorem, which
-//     locates a declaration in a Lake project.
-//   - protocol.go: the wire types of the messages Lean exchanges.
-//   - conn.go: Conn, one LSP connection (sourcegraph/jsonrpc2 with
-//     Content-Length framing): a non-blocking handler that folds
-//     notifications into per-document state, server requests answered with
-//     null, string request IDs and $/cancelRequest when a call's context
-//     ends, a deadline on every request.
-//   - process.go: Start, which runs the server process in its own process
-//     group with stderr drained, and kills the group on Close.
-//   - document.go: Document, one open file with strictly increasing
-//     versions, the waitForDiagnostics barrier and the classification of a
-//     version's diagnostics.
-//   - session.go: Session, a pool of documents (one per search worker) that
-//     applies tactics (Apply), revives crashed workers, replaces hung ones and
-//     recycles documents; and Verify, the from-scratch check of a proof.
+//     files (imports, declarations by full name through namespaces and
+//     sections, statements, proof bodies with byte offsets, tactic blocks
+//     one step each, which bodies use sorry; errors name file and line),
+//     and FindTheorem, which locates a declaration in a Lake project and
+//     suggests the closest names for an unknown one.
+//   - protocol.go: the wire types and constants of the messages Lean
+//     exchanges, and the diagnostic predicates (unsolved goals, timeout,
+//     parse error, sorry warning) that tolerate every Lean version's wording.
+//   - conn.go: Conn, one LSP connection (sourcegraph/jsonrpc2, Content-Length
+//     framing). Its handler never blocks the read loop: notifications are
+//     folded into per-document state (stale versions dropped, fatal
+//     progress recorded) and server requests are answered with null from a
+//     goroutine. Requests carry string IDs, a deadline, and a
+//     $/cancelRequest when their context ends; a fatalError progress ends a
+//     pending barrier, since Lean holds requests to a crashed file.
+//   - process.go: Start runs the server in the project root with
+//     -Dserver.reportDelayMs=0 and -DmaxHeartbeats, stderr drained into a
+//     ring buffer, in its own process group; Close does shutdown/exit and
+//     then kills the whole tree, workers included (Lean starts them with
+//     setsid, outside the group).
+//   - document.go: Theorem (what a proof document holds), the document
+//     layout, and the classification of one version's diagnostics.
+//   - session.go: Session, a pool of documents (one per search worker).
+//     Apply renders trace+tactic, sends the changed tail as one didChange,
+//     waits on textDocument/waitForDiagnostics, classifies, and reads
+//     $/lean/plainGoal at the end of the last tactic. Crashed workers are
+//     revived and the apply retried once, stuck ones replaced, documents
+//     recycled after RecycleAfter edits, and each apply goes to the free
+//     document sharing the longest prefix. Verify re-elaborates a proof in
+//     a fresh document and audits #print axioms.
 //
-// leanrpc knows nothing of the search package; cmd/prove adapts Session to
-// search.Prover. The fake server in leanrpctest speaks the same protocol for
-// tests and as a stand-in executable.
+// The fake server in leanrpctest speaks the same protocol for tests and as
+// a stand-in lake executable.
 package leanrpc

@@ -157,6 +157,7 @@ func Start(ctx context.Context, cfg ServerConfig) (*Server, error) {
 	if _, err := s.Initialize(initCtx, "file://"+root); err != nil {
 		_ = s.kill()
 		<-s.exited
+		_ = s.Conn.Close()
 		return nil, fmt.Errorf("start %s in %s: %w (stderr: %s)", strings.Join(argv, " "), root, err, s.Stderr())
 	}
 	return s, nil
