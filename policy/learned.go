@@ -145,13 +145,14 @@ func build(examples []Example, p LearnedParams, cal calibration) *Learned {
 			c[id]++
 		})
 		counts[i] = c
-		var hyps []hypothesis
+		var g goal
 		if len(st.Goals) > 0 {
-			hyps = parseGoal(st.Goals[0]).Hyps
+			g = parseGoal(st.Goals[0])
 		}
+		hyps := g.Hyps
 		toks := hypTypeTokens(hyps)
 		l.recorded = append(l.recorded, recordedState{
-			tmpl: makeTemplate(corpus.NormalizeTactic(ex.Tactic), hyps), hyps: hyps, hypToks: toks})
+			tmpl: makeTemplate(corpus.NormalizeTactic(ex.Tactic), hyps, targetBinders(g.Target)), hyps: hyps, hypToks: toks})
 	}
 	shapes := map[string]int{}
 	for _, r := range l.recorded {
@@ -311,7 +312,7 @@ func (l *Learned) neighbors(s search.State) []neighbor {
 			heap.Fix(h, 0)
 		}
 	}
-	matcher := newHypMatcher(parseGoal(s.Goals[0]).Hyps)
+	matcher := newHypMatcher(parseGoal(s.Goals[0]))
 	out := make([]neighbor, h.Len())
 	for i := len(out) - 1; i >= 0; i-- {
 		it := heap.Pop(h).(simItem)

@@ -2,7 +2,6 @@ package policy
 
 import (
 	"hash/fnv"
-	"math"
 	"slices"
 	"strings"
 )
@@ -19,20 +18,30 @@ type template struct {
 }
 
 // slot is a byte range of Text that named hypothesis Hyp of the recorded
-// state (an index into its hypotheses).
+// state (an index into its hypotheses), or, when Hyp is -1, the name of
+// binder Binder of the recorded target's leading ∀ ("intro x hx" for
+// "∀ x ∈ s, …"), with Prefix before it ("h" in "hx").
 type slot struct {
 	Start, End int
 	Hyp        int
+	Binder     int
+	Prefix     string
 }
 
 // makeTemplate finds the identifiers of tactic (normalized) that name a
 // hypothesis of hyps, or start with one followed by a projection (h.1,
 // h.symm). Names bound later in the tactic itself are not told apart: the
 // same name in the new state is the best guess for them too.
-func makeTemplate(tactic string, hyps []hypothesis) template {
+func makeTemplate(tactic string, hyps []hypothesis, binders []string) template {
 	t := template{Text: tactic}
-	if len(hyps) == 0 {
+	if len(hyps) == 0 && len(binders) == 0 {
 		return t
+	}
+	binderAt := make(map[string]int, len(binders))
+	for i, b := range binders {
+		if _, dup := binderAt[b]; !dup {
+			binderAt[b] = i
+		}
 	}
 	index := make(map[string]int, len(hyps))
 	for i, h := range hyps {
@@ -54,6 +63,14 @@ func makeTemplate(tactic string, hyps []hypothesis) template {
 		head, _, _ := strings.Cut(tok.Text, ".")
 		if i, ok := index[head]; ok {
 			t.Slots = append(t.Slots, slot{Start: start, End: start + len(head), Hyp: i})
+			continue
+		}
+		if i, ok := binderAt[tok.Text]; ok {
+			t.Slots = append(t.Slots, slot{Start: start, End: pos, Hyp: -1, Binder: i})
+		} else if rest, ok := strings.CutPrefix(tok.Text, "h"); ok {
+			if i, ok := binderAt[rest]; ok {
+				t.Slots = append(t.Slots, slot{Start: start, End: pos, Hyp: -1, Binder: i, Prefix: "h"})
+			}
 		}
 	}
 	return t
@@ -62,12 +79,13 @@ func makeTemplate(tactic string, hyps []hypothesis) template {
 // hypMatcher chooses, for a hypothesis of a recorded state, the hypothesis of
 // the query state that should take its place.
 type hypMatcher struct {
+	binders  []string // of the query target's leading ∀
 	query    []hypothesis
 	queryTok [][]uint32 // sorted distinct type tokens of each query hypothesis
 }
 
-func newHypMatcher(query []hypothesis) *hypMatcher {
-	return &hypMatcher{query: query, queryTok: hypTypeTokens(query)}
+func newHypMatcher(g goal) *hypMatcher {
+	return &hypMatcher{query: g.Hyps, queryTok: hypTypeTokens(g.Hyps), binders: targetBinders(g.Target)}
 }
 
 // hypTypeTokens returns the type tokens of each hypothesis, with the names
@@ -121,12 +139,22 @@ func (t template) fill(recorded []hypothesis, recordedTok [][]uint32, m *hypMatc
 	if len(t.Slots) == 0 {
 		return t.Text, 1
 	}
-	fit = math.Inf(1)
+	fit = 1
 	var b strings.Builder
 	prev := 0
 	chosen := map[int]string{}
 	taken := map[string]bool{}
 	for _, s := range t.Slots {
+		if s.Hyp < 0 {
+			b.WriteString(t.Text[prev:s.Start])
+			if s.Binder < len(m.binders) {
+				b.WriteString(s.Prefix + m.binders[s.Binder])
+			} else {
+				b.WriteString(t.Text[s.Start:s.End])
+			}
+			prev = s.End
+			continue
+		}
 		name, ok := chosen[s.Hyp]
 		if !ok {
 			var score float64
@@ -153,7 +181,11 @@ func (t template) abstractText() string {
 	prev := 0
 	for _, s := range t.Slots {
 		b.WriteString(t.Text[prev:s.Start])
-		b.WriteString("□")
+		if s.Hyp < 0 {
+			b.WriteString(s.Prefix + "◇" + string(rune('0'+min(s.Binder, 9))))
+		} else {
+			b.WriteString("□")
+		}
 		prev = s.End
 	}
 	b.WriteString(t.Text[prev:])
@@ -198,4 +230,45 @@ func jaccard(a, b []uint32) float64 {
 		}
 	}
 	return float64(inter) / float64(len(a)+len(b)-inter)
+}
+
+// targetBinders returns the names bound by the leading ∀ of a target, in
+// order: "∀ (x : α) {y : β}, …" gives x, y; "∀ x ∈ s, …" gives x; "∀ a b,
+// …" gives a, b. Only the first ∀ group is read.
+func targetBinders(target string) []string {
+	rest, ok := strings.CutPrefix(strings.TrimSpace(target), "∀")
+	if !ok || !strings.HasPrefix(rest, " ") { // not ∀ᶠ and the like
+		return nil
+	}
+	var names []string
+	depth := 0
+	collecting := true // at depth 0: names until a relation; in a group: until ':'
+	for _, tok := range tokenize(rest) {
+		switch tok.Text {
+		case "(", "{", "[", "⦃":
+			depth++
+			collecting = true
+			continue
+		case ")", "}", "]", "⦄":
+			depth--
+			continue
+		case ",":
+			if depth == 0 {
+				return names
+			}
+		case ":":
+			collecting = false
+			continue
+		}
+		if !tok.Ident {
+			if depth == 0 {
+				collecting = false
+			}
+			continue
+		}
+		if collecting {
+			names = append(names, tok.Text)
+		}
+	}
+	return names
 }
