@@ -70,7 +70,9 @@ type ScriptStep struct {
 }
 
 // Script is a hand-written semantics: theorems' initial states and rules.
-// Its JSON form is what LEANRPCTEST_SCRIPT names.
+// Its JSON form is what LEANRPCTEST_SCRIPT names. A tactic no rule covers
+// fails with UnknownError, except skip, which (as in Lean) changes nothing
+// and so reads a theorem's initial goals.
 type Script struct {
 	// Theorems maps a theorem's name to its initial state (one string,
 	// goals separated by blank lines). "*" applies to any theorem.
@@ -134,6 +136,9 @@ func (s *Script) Step(goals []string, tactic string) Result {
 			}
 		}
 		return r
+	}
+	if tactic == "skip" {
+		return Result{Goals: goals} // changes nothing, as in Lean
 	}
 	msg := s.UnknownError
 	if msg == "" {
@@ -214,6 +219,9 @@ func (t *Traces) Initial(fullName, name, _ string) ([]string, bool) {
 // Step implements Semantics.
 func (t *Traces) Step(goals []string, tactic string) Result {
 	after, ok := t.steps[stateKey(goals)][tactic]
+	if !ok && tactic == "skip" {
+		return Result{Goals: goals}
+	}
 	if !ok {
 		return Result{Error: "tactic failed (no recorded proof applies it in this state)"}
 	}

@@ -26,7 +26,11 @@ func TestTracesFixture(t *testing.T) {
 	s := leanrpc.NewSession(conn, leanrpc.SessionConfig{Theorem: leanrpc.Theorem{
 		Name: "Nat.demo_add_zero", Context: "import Mathlib\n\n", Signature: "theorem Nat.demo_add_zero (n : ℕ) : n + 0 = n"}})
 	ctx := context.Background()
-	out, err := s.Apply(ctx, nil, "induction n")
+	out, err := s.Apply(ctx, nil, "skip")
+	if err != nil || out.Kind != leanrpc.Goals || !reflect.DeepEqual(out.Goals, []string{"n : ℕ\n⊢ n + 0 = n"}) {
+		t.Fatalf("skip = %+v, %v; want the statement's goal", out, err)
+	}
+	out, err = s.Apply(ctx, nil, "induction n")
 	if err != nil || out.Kind != leanrpc.Goals || len(out.Goals) != 2 || !strings.HasPrefix(out.Goals[1], "case succ") {
 		t.Fatalf("induction n = %+v, %v", out, err)
 	}
