@@ -280,7 +280,10 @@ func (s *Session) ensureOpen(ctx context.Context, sl *slot) error {
 }
 
 // Apply applies tactic after trace (the tactics already applied from the
-// theorem's statement, one step each) and classifies the result. A tactic
+// theorem's statement, one step each) and classifies the result. The
+// tactic is sanitized; the trace is not (it holds earlier, accepted
+// steps): a step of several lines is written as in a block indented by two
+// spaces (see Tactic.Normalized). A tactic
 // failure is an Outcome, not an error: the error is for infrastructure
 // (server gone, header broken, context cancelled).
 func (s *Session) Apply(ctx context.Context, trace []string, tactic string) (Outcome, error) {

@@ -65,7 +65,32 @@ type Decl struct {
 type Tactic struct {
 	Text       string
 	Line       int // 1-based
+	Col        int // 0-based byte column of the step's first character
 	Start, End int // byte offsets in SourceFile.Text
+}
+
+// Normalized returns the step as Session.Apply and Verify expect it: a
+// continuation line keeps its indentation relative to the step's first
+// line, re-based to a block indented by two spaces (the documents' own).
+// A one-line step is returned unchanged.
+func (t Tactic) Normalized() string {
+	if !strings.Contains(t.Text, "\n") || t.Col == 2 {
+		return t.Text
+	}
+	lines := strings.Split(t.Text, "\n")
+	for i := 1; i < len(lines); i++ {
+		l := lines[i]
+		if t.Col > 2 {
+			cut := 0
+			for cut < t.Col-2 && cut < len(l) && l[cut] == ' ' {
+				cut++
+			}
+			lines[i] = l[cut:]
+		} else if strings.TrimSpace(l) != "" {
+			lines[i] = strings.Repeat(" ", 2-t.Col) + l
+		}
+	}
+	return strings.Join(lines, "\n")
 }
 
 // IsTheorem says whether the declaration states a proposition to prove.
@@ -524,7 +549,7 @@ func splitTactics(text string, toks []token) []Tactic {
 			return
 		}
 		t0, tl := toks[cur], toks[cur+lc]
-		out = append(out, Tactic{Text: text[t0.off : tl.off+len(tl.text)], Line: t0.line,
+		out = append(out, Tactic{Text: text[t0.off : tl.off+len(tl.text)], Line: t0.line, Col: t0.col,
 			Start: t0.off, End: tl.off + len(tl.text)})
 	}
 	for m, t := range toks {

@@ -132,3 +132,25 @@ func TestParseSourceInlineAndMutual(t *testing.T) {
 		t.Errorf("pattern-matching def = %+v", d)
 	}
 }
+
+func TestTacticNormalized(t *testing.T) {
+	src := "theorem a (p q : Prop) (hp : p) (hq : q) : p ∧ q := by\n" +
+		"    constructor\n" +
+		"    · exact hp\n" +
+		"    · -- deeper block\n" +
+		"      exact hq\n"
+	f, err := ParseSource("a.lean", src)
+	if err != nil {
+		t.Fatal(err)
+	}
+	tacs := f.Decls[0].Tactics
+	if len(tacs) != 3 || tacs[2].Col != 4 {
+		t.Fatalf("tactics = %+v", tacs)
+	}
+	if got, want := tacs[2].Normalized(), "· -- deeper block\n    exact hq"; got != want {
+		t.Errorf("Normalized = %q, want %q", got, want)
+	}
+	if got := tacs[0].Normalized(); got != "constructor" {
+		t.Errorf("one-line step changed: %q", got)
+	}
+}
