@@ -216,4 +216,3 @@ func (s *Server) withDoc(req jsonrpc2.Request, uri string, f func(*doc)) {
 	}
 	f(d)
 }
-
