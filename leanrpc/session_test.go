@@ -373,3 +373,29 @@ func TestStuckWorkerIsReplaced(t *testing.T) {
 		t.Errorf("server saw %d opens, %d closes; want 2, 1", st.Opens, st.Closes)
 	}
 }
+
+func TestIncrementalDiagnosticsAreAppended(t *testing.T) {
+	// The context's sorry warning and the theorem's diagnostic arrive in two
+	// publishes; the second appends to the first.
+	s, _, _ := newSession(t, leanrpctest.PipeOptions{Conn: leanrpc.ConnOptions{IncrementalDiagnostics: true}}, leanrpc.SessionConfig{})
+	ctx := context.Background()
+	for _, tt := range []struct {
+		tactic string
+		kind   leanrpc.OutcomeKind
+	}{{"induction n", leanrpc.Goals}, {"rfl", leanrpc.Error}, {"simp", leanrpc.Proved}} {
+		if out, err := s.Apply(ctx, nil, tt.tactic); err != nil || out.Kind != tt.kind {
+			t.Errorf("%s = %+v, %v; want %v", tt.tactic, out, err, tt.kind)
+		}
+	}
+}
+
+func TestFileChangedIsRetried(t *testing.T) {
+	s, srv, _ := newSession(t, leanrpctest.PipeOptions{Options: leanrpctest.Options{FileChangedOnce: true}}, leanrpc.SessionConfig{})
+	out, err := s.Apply(context.Background(), nil, "induction n")
+	if err != nil || out.Kind != leanrpc.Goals || len(out.Goals) != 2 {
+		t.Fatalf("apply after -32801 = %+v, %v; want the goals on retry", out, err)
+	}
+	if st := srv.Stats(); st.Opens != 2 {
+		t.Errorf("opens = %d, want 2 (the document reopened after ContentModified)", st.Opens)
+	}
+}

@@ -149,7 +149,8 @@ func (s *Server) request(method string, req jsonrpc2.Request) {
 		var p struct {
 			Capabilities struct {
 				Lean struct {
-					Silent bool `json:"silentDiagnosticSupport"`
+					Silent      bool `json:"silentDiagnosticSupport"`
+					Incremental bool `json:"incrementalDiagnosticSupport"`
 				} `json:"lean"`
 			} `json:"capabilities"`
 		}
@@ -157,6 +158,7 @@ func (s *Server) request(method string, req jsonrpc2.Request) {
 			_ = json.Unmarshal(*req.Params, &p)
 		}
 		s.silent = p.Capabilities.Lean.Silent
+		s.incremental = p.Capabilities.Lean.Incremental
 		s.phase = 1
 		s.reply(req.ID, initializeResult)
 	case leanrpc.MethodShutdown:
@@ -189,6 +191,12 @@ func (s *Server) request(method string, req jsonrpc2.Request) {
 			if d.elab == nil || d.finished != d.version {
 				// Before elaboration produced info: null (lean-lsp.md §6.1).
 				s.reply(req.ID, nil)
+				return
+			}
+			if s.opts.FileChangedOnce && !s.fileChangedSent {
+				// A request overtaken by an edit (lean-lsp.md §8).
+				s.fileChangedSent = true
+				s.replyErr(req.ID, leanrpc.CodeContentModified, "File changed.")
 				return
 			}
 			s.reply(req.ID, d.elab.goalAt(p.Position))

@@ -53,6 +53,13 @@ func (s *Server) startElaboration(d *doc) {
 		case s.opts.Plain:
 			s.publish(uri, v, e.diags)
 			s.progress(uri, v, []leanrpc.ProcessingInfo{})
+		case s.incremental && len(e.diags) > 1:
+			// Incremental mode (≥ v4.31, lean-lsp.md §4.5): a replacing
+			// publish, then the rest appended.
+			half := len(e.diags) / 2
+			s.progress(uri, v, []leanrpc.ProcessingInfo{})
+			s.publishIncremental(uri, v, e.diags[:half], false)
+			s.publishIncremental(uri, v, e.diags[half:], true)
 		default:
 			// The reporter sends "done" before its final publish when it
 			// never blocked (lean-lsp.md §4.4).
@@ -100,6 +107,11 @@ func (s *Server) publish(uri string, version int, diags []leanrpc.Diagnostic) {
 		diags = []leanrpc.Diagnostic{}
 	}
 	s.notify(leanrpc.MethodPublishDiagnostics, leanrpc.PublishDiagnosticsParams{URI: uri, Version: &version, Diagnostics: diags})
+}
+
+func (s *Server) publishIncremental(uri string, version int, diags []leanrpc.Diagnostic, incremental bool) {
+	s.notify(leanrpc.MethodPublishDiagnostics, leanrpc.PublishDiagnosticsParams{URI: uri, Version: &version,
+		Diagnostics: diags, IsIncremental: incremental})
 }
 
 func (s *Server) progress(uri string, version int, processing []leanrpc.ProcessingInfo) {

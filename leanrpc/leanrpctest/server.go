@@ -36,6 +36,9 @@ type Options struct {
 	// version, like a worker pinned in a computation that never checks for
 	// cancellation; only didClose and didOpen recover it.
 	StickyHang bool
+	// FileChangedOnce answers the first plainGoal with -32801 "File
+	// changed.", as Lean does for a request overtaken by an edit.
+	FileChangedOnce bool
 	// SkipFinalPublish never publishes a version's final diagnostics
 	// (with Plain, a version then gets none at all): a misbehaviour the
 	// client must not mistake for "no errors".
@@ -71,7 +74,10 @@ type Server struct {
 	docs        map[string]*doc
 	phase       int // 0 before initialize, 1 after, 2 after initialized, 3 after shutdown
 	silent      bool
-	heldCrashed map[string][]heldRequest // requests to crashed files, run on revival
+	incremental bool // the client advertised incrementalDiagnosticSupport
+	// fileChangedSent: the one FileChangedOnce answer was given.
+	fileChangedSent bool
+	heldCrashed     map[string][]heldRequest // requests to crashed files, run on revival
 
 	mu         sync.Mutex // guards stats, violations, log
 	stats      Stats
