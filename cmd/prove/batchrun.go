@@ -139,7 +139,7 @@ func (b *batchRunner) proveOne(ctx context.Context, t batchTarget) (theoremResul
 		return r, nil
 	}
 	r.Proved, r.Assuming, r.Proof, r.Stop = res.Proved, res.Assuming, res.Proof, res.Stop
-	r.ProverCalls, r.Expansions = res.ProverCalls, res.Expansions
+	r.ProverCalls, r.Expansions, r.Steps = res.ProverCalls, res.Expansions, res.Steps
 	if res.Elapsed > 0 {
 		r.Elapsed = res.Elapsed
 	}

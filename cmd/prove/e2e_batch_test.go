@@ -6,6 +6,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/leanprove/leanprove/corpus"
 )
 
 const batchLean = `theorem one : 1 = 1 := by sorry
@@ -44,6 +46,17 @@ func TestBatchEndToEnd(t *testing.T) {
 	want := "theorem one : 1 = 1 := by rfl\n\ntheorem two (n : Nat) : n + 0 = n := by simp\n\ntheorem three : 1 = 2 := by sorry\n"
 	if string(got) != want {
 		t.Errorf("file after batch --write:\n%s\nwant:\n%s", got, want)
+	}
+
+	// The proofs became training data for expert iteration.
+	st, err := corpus.Open(db, corpus.StoreOptions{ReadOnly: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	learned, err := st.ProvedTraces()
+	st.Close()
+	if err != nil || len(learned) != 2 {
+		t.Errorf("ProvedTraces = %d theorems, %v; want the 2 proofs", len(learned), err)
 	}
 
 	// The same command again finds every result stored: nothing is redone.

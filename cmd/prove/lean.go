@@ -181,6 +181,7 @@ func (b *leanBackend) prove(ctx context.Context, req proveRequest) (*proveResult
 		case leanrpc.Verified, leanrpc.VerifiedAssuming:
 			out.Proved, out.Proof, out.Assuming = true, res.Proof, v.Assumes
 			out.Stop = v.Status.String()
+			out.Steps = proofSteps(res.Tree(), res.Proof)
 		default:
 			out.Stop = "proof rejected on verification: " + v.Reason
 			out.Proof = res.Proof

@@ -3,6 +3,8 @@ package main
 import (
 	"context"
 	"time"
+
+	"github.com/leanprove/leanprove/search"
 )
 
 // proveRequest asks for a proof of one theorem. The CLI's default mode, the
@@ -33,12 +35,57 @@ type proveResult struct {
 	Proof    []string `json:"proof,omitempty"`
 	Stop     string   `json:"stop"`
 	Written  bool     `json:"written,omitempty"` // the proof was written into the file
+	// Steps are the goals before and after each tactic of the proof, as
+	// the search saw them: what the proof does, and training data.
+	Steps []proofStep `json:"steps,omitempty"`
 
 	Expansions  int           `json:"expansions"`
 	ProverCalls int           `json:"prover_calls"`
 	Nodes       int           `json:"nodes"`
 	MaxDepth    int           `json:"max_depth"`
 	Elapsed     time.Duration `json:"elapsed_ns"`
+}
+
+// proofStep is one tactic of a proof with the goals around it.
+type proofStep struct {
+	Tactic string   `json:"tactic"`
+	Before []string `json:"before"`
+	After  []string `json:"after"` // empty when the tactic closed the last goal
+}
+
+// proofSteps follows the proof through the search graph. It returns nil
+// when a step is not in the graph (a proof is always there; nil only
+// guards against a graph that does not match).
+func proofSteps(t *search.Tree, proof []string) []proofStep {
+	if len(t.Nodes) == 0 {
+		return nil
+	}
+	node := &t.Nodes[t.Root]
+	var steps []proofStep
+	for i, tac := range proof {
+		var next *search.TreeNode
+		found := false
+		for _, e := range node.Edges {
+			if e.Tactic != tac {
+				continue
+			}
+			found = true
+			if e.Child >= 0 {
+				next = &t.Nodes[e.Child]
+			}
+			break
+		}
+		if !found || (next == nil && i < len(proof)-1) {
+			return nil
+		}
+		st := proofStep{Tactic: tac, Before: node.Goals}
+		if next != nil {
+			st.After = next.Goals
+		}
+		steps = append(steps, st)
+		node = next
+	}
+	return steps
 }
 
 // proveFunc proves one theorem; the service and the batch runner take one so

@@ -28,6 +28,7 @@ type theoremResult struct {
 	Expansions  int           `json:"expansions"`
 	Stop        string        `json:"stop"`
 	Proof       []string      `json:"proof,omitempty"`
+	Steps       []proofStep   `json:"-"` // goals along the proof, for the store's cache
 }
 
 // fullyProved is what the automation rate counts: a proof that assumes no

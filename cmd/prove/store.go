@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/leanprove/leanprove/corpus"
+	"github.com/leanprove/leanprove/search"
 )
 
 // defaultDB is where batch results go unless --db says otherwise: the
@@ -60,12 +61,28 @@ func (c corpusResults) BeginRun(ctx context.Context, runID string, manifest []kv
 	return done, err
 }
 
+// PutResult stores the result and, for a proof, the steps along it in the
+// (state, tactic) cache, so that prove policy train --from-db can learn
+// from the proofs a batch found (expert iteration).
 func (c corpusResults) PutResult(ctx context.Context, runID, key string, r theoremResult) error {
-	return c.st.PutResult(runID, key, corpus.Result{
+	res := corpus.Result{
 		Theorem: r.Theorem, File: r.File, Proved: r.Proved, Assuming: r.Assuming, Proof: r.Proof,
 		Stop: r.Stop, Elapsed: r.Elapsed, ProverCalls: r.ProverCalls, Expansions: r.Expansions,
 		Finished: time.Now().UTC(),
-	})
+	}
+	if len(r.Steps) > 0 {
+		res.Root = search.State{Goals: r.Steps[0].Before}.String()
+		for _, s := range r.Steps {
+			step := search.Step{Outcome: search.OutcomeProved}
+			if len(s.After) > 0 {
+				step = search.Step{Outcome: search.OutcomeGoals, State: search.State{Goals: s.After}}
+			}
+			if err := c.st.CachePut(corpus.StateKey(search.State{Goals: s.Before}), s.Tactic, step); err != nil {
+				return err
+			}
+		}
+	}
+	return c.st.PutResult(runID, key, res)
 }
 
 func fromCorpusResult(r corpus.Result) theoremResult {
