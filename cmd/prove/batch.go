@@ -49,7 +49,7 @@ func runBatch(ctx context.Context, e *env, args []string) error {
 	defer st.Close()
 
 	manifest := []kv{
-		{"toolchain", leanToolchain(pf.project)}, {"project", pf.project}, {"policy", pf.policy},
+		{"toolchain", leanToolchain(pf.project)}, {"project", pf.project}, {"policy", resolvePolicy(pf.policy, pf.project)},
 		{"mode", pf.budget.mode}, {"seed", fmt.Sprint(pf.budget.seed)},
 		{"expansions", fmt.Sprint(pf.budget.expansions)}, {"calls", fmt.Sprint(pf.budget.calls)},
 		{"wall", pf.budget.wall.String()}, {"tactic-timeout", pf.budget.perTactic.String()},

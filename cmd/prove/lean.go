@@ -75,12 +75,33 @@ func (b *leanBackend) server(ctx context.Context, root string) (*leanrpc.Server,
 	return srv, nil
 }
 
-func (b *leanBackend) policy(spec string) (search.Policy, error) {
+// defaultModel is where a project keeps its trained policy; the auto
+// policy mixes it in when it exists.
+const defaultModel = ".leanprove/policy.model"
+
+// resolvePolicy turns "auto" into what it means for the project at root:
+// the portfolio, mixed with the project's trained model when it has one.
+// Other specs are returned as they are.
+func resolvePolicy(spec, root string) string {
+	if spec != "auto" {
+		return spec
+	}
+	model := filepath.Join(root, defaultModel)
+	if _, err := os.Stat(model); err == nil {
+		return "portfolio+learned:" + model
+	}
+	return "portfolio"
+}
+
+// policy returns the policy for spec in the project at root, built once.
+func (b *leanBackend) policy(spec, root string) (search.Policy, error) {
+	spec = resolvePolicy(spec, root)
 	b.mu.Lock()
 	defer b.mu.Unlock()
 	if p := b.policies[spec]; p != nil {
 		return p, nil
 	}
+	b.log.Info().Str("policy", spec).Msg("loading policy")
 	p, err := buildPolicy(spec, b.flags.llm)
 	if err != nil {
 		return nil, err
@@ -129,7 +150,7 @@ func (b *leanBackend) prove(ctx context.Context, req proveRequest) (*proveResult
 	if err := b.files.track(target.File); err != nil {
 		return nil, err
 	}
-	pol, err := b.policy(req.Policy)
+	pol, err := b.policy(req.Policy, target.ProjectDir)
 	if err != nil {
 		return nil, err
 	}
