@@ -33,7 +33,7 @@ func NewPipe(t testing.TB, opts PipeOptions) (*leanrpc.Conn, *Server) {
 	ctx := context.Background()
 	srv := Serve(ctx, serverSide, opts.Options)
 	var clientLog lockedBuffer
-	if opts.Conn.ProtocolLog == nil {
+	if opts.Conn.ProtocolLog == nil && !opts.DisableLog {
 		opts.Conn.ProtocolLog = &clientLog
 	}
 	conn := leanrpc.NewConn(ctx, clientSide, opts.Conn)

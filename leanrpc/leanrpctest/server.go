@@ -32,6 +32,9 @@ type Options struct {
 	InjectStale bool
 	// Log, when set, receives the protocol exchange as it happens.
 	Log io.Writer
+	// DisableLog keeps no protocol log (for benchmarks: the log grows with
+	// every message and costs a JSON encoding each).
+	DisableLog bool
 	// StickyHang keeps a document that hung hanging for every later
 	// version, like a worker pinned in a computation that never checks for
 	// cancellation; only didClose and didOpen recover it.
@@ -112,10 +115,11 @@ type pendingWait struct {
 func Serve(ctx context.Context, rwc io.ReadWriteCloser, opts Options) *Server {
 	s := &Server{opts: opts, queue: make(chan func(), 4096), done: make(chan struct{}),
 		docs: map[string]*doc{}, heldCrashed: map[string][]heldRequest{}}
-	logOpts := []jsonrpc2.ConnOpt{
-		jsonrpc2.OnRecv(func(req *jsonrpc2.Request, resp *jsonrpc2.Response) { s.logMsg("client→", req, resp) }),
-		jsonrpc2.OnSend(func(req *jsonrpc2.Request, resp *jsonrpc2.Response) { s.logMsg("server→", req, resp) }),
-		jsonrpc2.SetLogger(s),
+	logOpts := []jsonrpc2.ConnOpt{jsonrpc2.SetLogger(s)}
+	if !opts.DisableLog {
+		logOpts = append(logOpts,
+			jsonrpc2.OnRecv(func(req *jsonrpc2.Request, resp *jsonrpc2.Response) { s.logMsg("client→", req, resp) }),
+			jsonrpc2.OnSend(func(req *jsonrpc2.Request, resp *jsonrpc2.Response) { s.logMsg("server→", req, resp) }))
 	}
 	s.conn = jsonrpc2.NewConn(ctx, jsonrpc2.NewBufferedStream(rwc, jsonrpc2.VSCodeObjectCodec{}),
 		queueHandler{s}, logOpts...)
