@@ -72,7 +72,7 @@ func BenchmarkApplyServerProcess(b *testing.B) {
 	}
 	elapsed := time.Since(start)
 	_ = syscall.Getrusage(syscall.RUSAGE_SELF, &after)
-	cpu := time.Duration(after.Utime.Nano()+after.Stime.Nano()-before.Utime.Nano()-before.Stime.Nano())
+	cpu := time.Duration(after.Utime.Nano() + after.Stime.Nano() - before.Utime.Nano() - before.Stime.Nano())
 	b.ReportMetric(float64(elapsed.Microseconds())/float64(b.N), "µs/apply")
 	b.ReportMetric(float64(cpu.Microseconds())/float64(b.N), "client-cpu-µs/apply")
 	b.ReportMetric(float64(b.N)/elapsed.Seconds(), "applies/s")
