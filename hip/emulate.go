@@ -19,7 +19,7 @@ import (
 
 // The kernel sources travel inside the Go binary, so the emulation can be built from anywhere.
 //
-//go:embed kernels/*.h kernels/*.hip kernels/*.cpp emu/*.cpp
+//go:embed kernels/*.h kernels/*.hip kernels/*.cpp emu/*.cpp benchmark/*.cpp
 var sources embed.FS
 
 // Emulator is the CPU emulation of the kernels: the unchanged kernel sources compiled as C++20

@@ -131,8 +131,9 @@ func TestEmulationMatchesQuantcore(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			matched := 0
+			matched, outputs := 0, 0
 			for i, c := range cases {
+				outputs += 2 * len(c.Y)
 				if bad := Mismatches(c, res[i], 8); len(bad) > 0 {
 					for _, b := range bad {
 						t.Error(b)
@@ -141,8 +142,8 @@ func TestEmulationMatchesQuantcore(t *testing.T) {
 				}
 				matched++
 			}
-			t.Logf("wave %d: %d of %d cases matched quantcore bit for bit (outputs from int8 and from float activations, xq, sx)",
-				wave, matched, len(cases))
+			t.Logf("wave %d: %d of %d cases matched quantcore bit for bit (%d outputs from int8 and from float activations, plus xq, sx)",
+				wave, matched, len(cases), outputs)
 		})
 	}
 }
