@@ -9,6 +9,8 @@ import (
 	"sync"
 	"sync/atomic"
 	"time"
+
+	"github.com/sourcegraph/conc"
 )
 
 // SessionConfig configures a Session. Zero durations take the defaults
@@ -132,16 +134,30 @@ func (s *Session) Stats() SessionStats {
 // Open opens every document and waits for the header to elaborate. It
 // returns an error wrapping ErrHeader when the imports or the context fail.
 func (s *Session) Open(ctx context.Context) error {
+	// Take every document, then open them in parallel: each is its own
+	// Lean worker loading the imports.
+	held := make([]*slot, 0, len(s.all))
+	defer func() {
+		for _, sl := range held {
+			s.release(sl)
+		}
+	}()
 	for range s.all {
 		sl, err := s.acquire(ctx, "")
 		if err != nil {
 			return err
 		}
-		err = s.ensureOpen(ctx, sl)
-		// Hold every slot until all are open so each is opened once.
-		defer s.release(sl)
+		held = append(held, sl)
+	}
+	errs := make([]error, len(held))
+	var wg conc.WaitGroup
+	for i, sl := range held {
+		wg.Go(func() { errs[i] = s.ensureOpen(ctx, sl) })
+	}
+	wg.Wait()
+	for _, err := range errs {
 		if err != nil {
-			return err
+			return err // the documents share a header: one error says it
 		}
 	}
 	return nil
