@@ -399,3 +399,19 @@ func TestFileChangedIsRetried(t *testing.T) {
 		t.Errorf("opens = %d, want 2 (the document reopened after ContentModified)", st.Opens)
 	}
 }
+
+func TestOpenLoadsEveryDocument(t *testing.T) {
+	s, srv, _ := newSession(t, leanrpctest.PipeOptions{Options: leanrpctest.Options{Latency: time.Millisecond}},
+		leanrpc.SessionConfig{Workers: 3})
+	if err := s.Open(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	if st := srv.Stats(); st.Opens != 3 {
+		t.Errorf("opens = %d, want 3", st.Opens)
+	}
+	s2, _, _ := newSession(t, leanrpctest.PipeOptions{Options: leanrpctest.Options{HeaderError: "unknown module prefix 'Mathlib'"}},
+		leanrpc.SessionConfig{Workers: 2})
+	if err := s2.Open(context.Background()); !errors.Is(err, leanrpc.ErrHeader) {
+		t.Errorf("Open with a broken header = %v, want ErrHeader", err)
+	}
+}
