@@ -93,8 +93,12 @@ func processDead(pid int) bool {
 
 func TestServerProcessLifecycle(t *testing.T) {
 	pidFile := filepath.Join(t.TempDir(), "worker.pid")
+	var env []string
+	if _, err := exec.LookPath("sleep"); err == nil {
+		env = append(env, "LEANRPC_FAKE_WORKER_PIDFILE="+pidFile)
+	}
 	ctx := context.Background()
-	srv, err := leanrpc.Start(ctx, helperConfig(t, "LEANRPC_FAKE_WORKER_PIDFILE="+pidFile))
+	srv, err := leanrpc.Start(ctx, helperConfig(t, env...))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -110,11 +114,14 @@ func TestServerProcessLifecycle(t *testing.T) {
 	if err := s.Close(ctx); err != nil {
 		t.Errorf("session close: %v", err)
 	}
-	data, err := os.ReadFile(pidFile)
-	if err != nil {
-		t.Fatalf("the fake server did not start its worker: %v", err)
+	worker := 0
+	if len(env) > 0 {
+		data, err := os.ReadFile(pidFile)
+		if err != nil {
+			t.Fatalf("the fake server did not start its worker: %v", err)
+		}
+		worker, _ = strconv.Atoi(string(data))
 	}
-	worker, _ := strconv.Atoi(string(data))
 	if err := srv.Close(); err != nil {
 		t.Errorf("close: %v", err)
 	}
@@ -123,7 +130,9 @@ func TestServerProcessLifecycle(t *testing.T) {
 	default:
 		t.Errorf("server process still running after Close")
 	}
-	if !processGone(worker) {
+	if worker == 0 {
+		t.Log("no sleep binary: the worker-tree part of this test did not run")
+	} else if !processGone(worker) {
 		st, _ := os.ReadFile(fmt.Sprintf("/proc/%d/stat", worker))
 		t.Errorf("worker process %d (own session, like Lean's) survived Close: %s", worker, st)
 		_ = syscall.Kill(worker, syscall.SIGKILL)
