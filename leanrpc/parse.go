@@ -429,7 +429,8 @@ func splitTactics(text string, toks []token) []Tactic {
 			cur = m
 			continue
 		}
-		if t.first && t.col == base {
+		// A line that starts with <;> continues the previous tactic.
+		if t.first && t.col == base && !strings.HasPrefix(text[t.off:], "<;>") {
 			flush(m)
 			cur = m
 		}

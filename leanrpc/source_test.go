@@ -112,6 +112,7 @@ func TestParseSourceErrorsNameFileAndLine(t *testing.T) {
 
 func TestParseSourceInlineAndMutual(t *testing.T) {
 	src := "theorem a : True := by trivial\n" +
+		"theorem seq (p : Prop) (h : p ∨ p) : p := by\n  cases h\n  <;> assumption\n" +
 		"mutual\ntheorem b : True := trivial\ntheorem c : True := by\n  exact trivial\nend\n" +
 		"def f : Nat → Nat\n  | 0 => 0\n  | n + 1 => n\n"
 	f, err := ParseSource("x.lean", src)
@@ -122,13 +123,16 @@ func TestParseSourceInlineAndMutual(t *testing.T) {
 	for _, d := range f.Decls {
 		names = append(names, d.FullName)
 	}
-	if want := []string{"a", "b", "c", "f"}; !reflect.DeepEqual(names, want) {
+	if want := []string{"a", "seq", "b", "c", "f"}; !reflect.DeepEqual(names, want) {
 		t.Fatalf("names = %q, want %q", names, want)
 	}
 	if got := f.Decls[0].Tactics; len(got) != 1 || got[0].Text != "trivial" {
 		t.Errorf("inline tactics = %+v", got)
 	}
-	if d := f.Decls[3]; d.AssignAt != -1 || d.BodyStart != -1 || d.Signature != "def f : Nat → Nat" {
+	if got := f.Decls[1].Tactics; len(got) != 1 || got[0].Text != "cases h\n  <;> assumption" {
+		t.Errorf("<;> continuation split: %+v", got)
+	}
+	if d := f.Decls[4]; d.AssignAt != -1 || d.BodyStart != -1 || d.Signature != "def f : Nat → Nat" {
 		t.Errorf("pattern-matching def = %+v", d)
 	}
 }
