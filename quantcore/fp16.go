@@ -34,6 +34,15 @@ func F16ToFloat32(h uint16) float32 {
 	}
 }
 
+// scaleToFloat32 is F16ToFloat32 for non-negative finite values (scales),
+// small enough to inline in the GEMV loops.
+func scaleToFloat32(h uint16) float32 {
+	if h < 0x400 { // zero or subnormal: h × 2^-24, exact
+		return float32(h) * (1.0 / (1 << 24))
+	}
+	return math.Float32frombits((uint32(h) + (112 << 10)) << 13) // rebias 15 → 127
+}
+
 // F16ToFloat64 widens fp16 bits to float64 exactly.
 func F16ToFloat64(h uint16) float64 { return float64(F16ToFloat32(h)) }
 

@@ -131,3 +131,11 @@ func TestBF16(t *testing.T) {
 		t.Errorf("BF16 0xC040 = %v, want -3", got)
 	}
 }
+
+func TestScaleToFloat32(t *testing.T) {
+	for h := uint16(0); h <= f16MaxBits; h++ {
+		if got, want := scaleToFloat32(h), F16ToFloat32(h); got != want {
+			t.Fatalf("scaleToFloat32(%#04x) = %g, want %g", h, got, want)
+		}
+	}
+}
