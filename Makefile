@@ -33,5 +33,11 @@ vet:
 fmt:
 	gofmt -w $$(git ls-files '*.go')
 
+# Compiles the HIP kernels for gfx90a, gfx908 and gfx940 (installing Debian's
+# hipcc first when it is missing; that needs root) and prints registers and
+# spills per kernel; builds hip/bench. No GPU is needed to compile.
+hip:
+	bash hip/build.sh
+
 clean:
-	rm -rf $(BIN)
+	rm -rf $(BIN) hip/build hip/bench
