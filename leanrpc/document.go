@@ -19,6 +19,11 @@ type Theorem struct {
 	// SorryDeps names declarations in Context whose bodies still use sorry;
 	// a proof that reaches sorryAx only through them is "proved, assuming".
 	SorryDeps []string
+	// HeaderLines is the number of lines of Context that are the header
+	// (imports). An error there means no tactic can be tried (ErrHeader);
+	// an error in the rest of the context only stops Verify. Zero: treat
+	// every error in the context as a header error.
+	HeaderLines int
 }
 
 // TheoremFromTarget builds the Theorem for a located declaration. An
@@ -47,7 +52,11 @@ func TheoremFromTarget(t *Target) Theorem {
 			deps = append(deps, dd.FullName)
 		}
 	}
-	return Theorem{Name: name, Context: ctx, Signature: sig, SorryDeps: deps}
+	headerLines := strings.Count(t.Source.Text[:t.Source.HeaderEnd], "\n")
+	if t.Source.HeaderEnd > 0 && !strings.HasSuffix(t.Source.Text[:t.Source.HeaderEnd], "\n") {
+		headerLines++
+	}
+	return Theorem{Name: name, Context: ctx, Signature: sig, SorryDeps: deps, HeaderLines: headerLines}
 }
 
 // layout says where things are in a rendered proof document.

@@ -281,9 +281,13 @@ func (s *Session) ensureOpen(ctx context.Context, sl *slot) error {
 	}
 	diags, _ := s.conn.Diagnostics(sl.uri, v)
 	_, lay := s.cfg.Theorem.render(nil, false)
+	headerEnd := lay.declLine
+	if h := s.cfg.Theorem.HeaderLines; h > 0 {
+		headerEnd = min(h, headerEnd)
+	}
 	var msgs []string
 	for _, d := range diags {
-		if d.Severity == SeverityError && d.Span().Start.Line < lay.declLine {
+		if d.Severity == SeverityError && d.Span().Start.Line < headerEnd {
 			msgs = append(msgs, fmt.Sprintf("line %d: %s", d.Range.Start.Line+1, d.Message))
 		}
 	}

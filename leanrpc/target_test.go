@@ -2,6 +2,7 @@ package leanrpc_test
 
 import (
 	"context"
+	"errors"
 	"path/filepath"
 	"reflect"
 	"strings"
@@ -76,5 +77,37 @@ func TestFindApplyVerifyFromSource(t *testing.T) {
 	v, err = s.Verify(ctx, []string{"exact ⟨hp, (pending 1).symm ▸ hq⟩"})
 	if err != nil || v.Status != leanrpc.VerifiedAssuming || !reflect.DeepEqual(v.Assumes, []string{"Proj.pending"}) {
 		t.Errorf("Verify through a sorry'd lemma = %+v, %v; want proved, assuming Proj.pending", v, err)
+	}
+}
+
+func TestErrorInTheContextStopsOnlyVerify(t *testing.T) {
+	ctx := context.Background()
+	tg, err := leanrpc.FindTheorem(ctx, filepath.Join("testdata", "proj"), "Proj.two_steps")
+	if err != nil {
+		t.Fatal(err)
+	}
+	th := leanrpc.TheoremFromTarget(tg)
+	if th.HeaderLines != 4 {
+		t.Errorf("header lines = %d, want 4 (comment and two imports)", th.HeaderLines)
+	}
+	sem := &leanrpctest.Script{
+		Theorems: map[string]string{"Proj.two_steps": "a b : Nat\nh : a = b\n⊢ b = a"},
+		Steps:    []leanrpctest.ScriptStep{{Tactic: "omega", NewState: "no goals"}},
+	}
+	conn, _ := leanrpctest.NewPipe(t, leanrpctest.PipeOptions{Options: leanrpctest.Options{
+		Semantics: sem, ContextError: "type mismatch"}})
+	s := leanrpc.NewSession(conn, leanrpc.SessionConfig{Theorem: th})
+	if out, err := s.Apply(ctx, nil, "omega"); err != nil || out.Kind != leanrpc.Proved {
+		t.Fatalf("Apply with a broken earlier lemma = %+v, %v; want the search to go on", out, err)
+	}
+	v, err := s.Verify(ctx, []string{"omega"})
+	if err != nil || v.Status != leanrpc.Rejected || !strings.Contains(v.Reason, "error before the theorem") {
+		t.Errorf("Verify = %+v, %v; want rejected, naming the earlier error", v, err)
+	}
+	// Without header information every context error is a header error.
+	th.HeaderLines = 0
+	s2 := leanrpc.NewSession(conn, leanrpc.SessionConfig{Theorem: th})
+	if _, err := s2.Apply(ctx, nil, "omega"); !errors.Is(err, leanrpc.ErrHeader) {
+		t.Errorf("Apply = %v, want ErrHeader", err)
 	}
 }

@@ -87,6 +87,9 @@ func judge(diags []Diagnostic, lay layout, th Theorem, proof []string) Verdict {
 		d := &diags[i]
 		sp := d.Span()
 		switch {
+		case d.Severity == SeverityError && sp.End.Line < lay.declLine:
+			return Verdict{Status: Rejected, Reason: "the file has an error before the theorem, fix it first: line " +
+				strconv.Itoa(d.Range.Start.Line+1) + ": " + d.Message}
 		case d.Severity == SeverityError:
 			where := "line " + strconv.Itoa(d.Range.Start.Line+1)
 			return Verdict{Status: Rejected, Reason: where + ": " + d.Message}

@@ -31,7 +31,7 @@ const timeoutMessage = "(deterministic) timeout at `whnf`, maximum number of hea
 // elaborate runs the semantics over a document: the last theorem is the
 // one under proof, its tactic block runs step by step, and everything is
 // reported where the real server would report it (lean-lsp.md §5.2).
-func elaborate(text string, sem Semantics, silent bool, headerError string) *elaboration {
+func elaborate(text string, sem Semantics, silent bool, headerError, contextError string) *elaboration {
 	e := &elaboration{}
 	if headerError != "" {
 		e.diags = append(e.diags, diag(leanrpc.SeverityError, headerError, leanrpc.Position{}, leanrpc.Position{Character: 6}))
@@ -67,6 +67,10 @@ func elaborate(text string, sem Semantics, silent bool, headerError string) *ela
 	}
 	if target == nil {
 		return e
+	}
+	if contextError != "" && len(src.Decls) > 1 && &src.Decls[0] != target {
+		d := &src.Decls[0]
+		e.diags = append(e.diags, diag(leanrpc.SeverityError, contextError, posOf(text, d.KeywordAt), posOf(text, d.End)))
 	}
 	goals, known := sem.Initial(target.FullName, target.Name, target.Statement)
 	kw := posOf(text, target.KeywordAt)

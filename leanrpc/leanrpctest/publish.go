@@ -16,7 +16,7 @@ func asParseError(err error, target **leanrpc.ParseError) bool { return errors.A
 // quirky order unless Plain), then answers waitForDiagnostics.
 func (s *Server) startElaboration(d *doc) {
 	v, uri := d.version, d.uri
-	e := elaborate(d.text, s.opts.Semantics, s.silent, s.opts.HeaderError)
+	e := elaborate(d.text, s.opts.Semantics, s.silent, s.opts.HeaderError, s.opts.ContextError)
 	if e.exit {
 		if s.opts.ExitProcess != nil {
 			s.opts.ExitProcess()

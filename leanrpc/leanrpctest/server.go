@@ -46,6 +46,9 @@ type Options struct {
 	// (with Plain, a version then gets none at all): a misbehaviour the
 	// client must not mistake for "no errors".
 	SkipFinalPublish bool
+	// ContextError, when set, is reported as an error on the first
+	// declaration before the theorem under proof (a broken earlier lemma).
+	ContextError string
 	// HeaderError, when set, is reported as an error on line 1 of every
 	// document, as Lean reports a failed import ("unknown module prefix").
 	HeaderError string
