@@ -232,10 +232,15 @@ func chooseScale(group []float32, clipSearch bool) (uint16, error) {
 	return best, nil
 }
 
+// groupSquaredError is Σ (w - dequant(quant(w)))² for a nonzero scale, with
+// the scale widened once (same arithmetic as QuantizeLevel/DequantizeLevel).
 func groupSquaredError(group []float32, scale uint16) float64 {
+	s := F16ToFloat64(scale)
+	s32 := float32(s)
 	var sum float64
 	for _, v := range group {
-		d := float64(v) - float64(DequantizeLevel(QuantizeLevel(v, scale), scale))
+		q := max(-MaxLevel, min(MaxLevel, roundHalfAway(float64(v)/s)))
+		d := float64(v) - float64(float32(q)*s32)
 		sum += d * d
 	}
 	return sum

@@ -258,3 +258,39 @@ func TestRoundHalfAwayMatchesMathRound(t *testing.T) {
 		}
 	}
 }
+
+// The clip search picks exactly the scale the documented rule picks,
+// written here with the exported per-weight functions.
+func TestClipSearchMatchesDocumentedRule(t *testing.T) {
+	rng := rand.New(rand.NewPCG(71, 72))
+	w := laplaceMatrix(rng, 64*64, 0.01)
+	m, err := QuantizeMatrix("w", w, 64, 64, Options{ClipSearch: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for gi := range m.Scales {
+		group := w[gi*64 : (gi+1)*64]
+		var mx float64
+		for _, v := range group {
+			mx = math.Max(mx, math.Abs(float64(v)))
+		}
+		best, bestErr := uint16(0), math.Inf(1)
+		for k := 0; k <= 20; k++ {
+			s, ok := F16RoundUp(mx * (1 - float64(k)/40) / 5)
+			if !ok || s == 0 {
+				continue
+			}
+			var e float64
+			for _, v := range group {
+				d := float64(v) - float64(DequantizeLevel(QuantizeLevel(v, s), s))
+				e += d * d
+			}
+			if e < bestErr {
+				best, bestErr = s, e
+			}
+		}
+		if m.Scales[gi] != best {
+			t.Fatalf("group %d: scale %#04x, documented rule gives %#04x", gi, m.Scales[gi], best)
+		}
+	}
+}
