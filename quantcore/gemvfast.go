@@ -7,11 +7,13 @@ import "fmt"
 //
 // For an activation vector xq, pair position p (columns 2p, 2p+1) gets a
 // 128-entry table T[p][c] = a(c)*xq[2p] + b(c)*xq[2p+1] over all pair codes c
-// (|T| ≤ 1270, stored biased as uint16). A group's accumulator is then one table load and
-// one add per pair: Σ_p T[p][code_p] = Σ_i q[i]*xq[i] exactly. The tables cost
-// 121 multiply-adds per pair position, amortized over all rows. For G a
-// multiple of 64, the 7 words of each 64-weight block are read as four 56-bit
-// chunks of 8 codes with constant shifts (unrolled word handling).
+// (|T| ≤ 1270, stored biased as uint16). A group's accumulator is then one
+// table load and one add per pair: Σ_p T[p][code_p] = Σ_i q[i]*xq[i] exactly.
+// The tables cost 121 multiply-adds per pair position, amortized over all
+// rows. For G a multiple of 64, the 7 words of each 64-weight block are read
+// as four 56-bit chunks of 8 codes with constant shifts (unrolled word
+// handling). Entries for the unused codes 121..127 are zero, so a corrupt
+// matrix gives wrong sums but never an out-of-range access.
 
 // tableBias is added to every table entry so that entries are unsigned:
 // the Go compiler folds a constant offset into zero-extending indexed loads
