@@ -66,6 +66,24 @@ func BenchmarkGEMV(b *testing.B) {
 				})
 			})
 		}
+		if sh.rows == 4096 {
+			m, err := QuantizeMatrix("w", w, sh.rows, sh.cols, Options{})
+			if err != nil {
+				b.Fatal(err)
+			}
+			b.Run(fmt.Sprintf("q35ref/%dx%d/G64", sh.rows, sh.cols), func(b *testing.B) {
+				b.SetBytes(int64(4*len(m.Words) + 2*len(m.Scales)))
+				loopCPU(b, func() {
+					qv, err := QuantizeActivations(x)
+					if err != nil {
+						b.Fatal(err)
+					}
+					if err := GEMVInt(m, qv, y); err != nil {
+						b.Fatal(err)
+					}
+				})
+			})
+		}
 		b.Run(fmt.Sprintf("f32/%dx%d", sh.rows, sh.cols), func(b *testing.B) {
 			b.SetBytes(int64(4 * len(w)))
 			loopCPU(b, func() { gemvF32(w, sh.rows, sh.cols, x, y) })

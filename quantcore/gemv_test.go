@@ -27,20 +27,29 @@ func TestGEMVIntFastMatchesReference(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		xs := make([]QuantizedVector, 3)
+		xs := make([]QuantizedVector, 1+rng.IntN(MaxBatch))
 		for b := range xs {
 			xs[b], err = QuantizeActivations(gaussMatrix(rng, sh.cols, 1))
 			if err != nil {
 				t.Fatal(err)
 			}
 		}
-		ref := make([]float32, 3*sh.rows)
-		fast := make([]float32, 3*sh.rows)
+		ref := make([]float32, len(xs)*sh.rows)
+		fast := make([]float32, len(xs)*sh.rows)
 		if err := GEMMInt(m, xs, ref); err != nil {
 			t.Fatal(err)
 		}
 		if err := GEMMIntFast(m, xs, fast); err != nil {
 			t.Fatal(err)
+		}
+		one := make([]float32, sh.rows)
+		if err := GEMVIntFast(m, xs[0], one); err != nil {
+			t.Fatal(err)
+		}
+		for i := range one {
+			if math.Float32bits(one[i]) != math.Float32bits(ref[i]) {
+				t.Fatalf("%d×%d G=%d: GEMV y[%d] fast %v, reference %v", sh.rows, sh.cols, sh.g, i, one[i], ref[i])
+			}
 		}
 		for i := range ref {
 			if math.Float32bits(ref[i]) != math.Float32bits(fast[i]) {
