@@ -13,11 +13,17 @@ import (
 
 // newBatchProgress draws a live bar when w is a terminal and prints plain
 // lines otherwise, so logs and CI output stay readable.
-func newBatchProgress(w io.Writer) batchProgress {
-	if f, ok := w.(*os.File); ok && term.IsTerminal(int(f.Fd())) {
+func newBatchProgress(w io.Writer, terminal bool) batchProgress {
+	if terminal {
 		return &barProgress{w: w}
 	}
 	return &plainProgress{w: w}
+}
+
+// isTerminal reports whether w is a terminal.
+func isTerminal(w io.Writer) bool {
+	f, ok := w.(*os.File)
+	return ok && term.IsTerminal(int(f.Fd()))
 }
 
 // barProgress is one mpb bar: theorems done of total, the count proved,

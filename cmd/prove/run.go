@@ -9,6 +9,7 @@ import (
 	"os"
 	"sort"
 	"strings"
+	"sync"
 
 	"github.com/rs/zerolog"
 )
@@ -19,6 +20,8 @@ type env struct {
 	stdout io.Writer
 	stderr io.Writer
 	log    zerolog.Logger
+	// stderrIsTerminal says whether a person watches stderr (progress bars).
+	stderrIsTerminal bool
 }
 
 // A mode is one subcommand, in the style of cmd/go's base.Command.
@@ -62,11 +65,16 @@ var errNotImplemented = errors.New("not implemented yet")
 // run is main without the process: it parses args, runs one mode and
 // returns the exit status.
 func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
+	// Batch workers, the progress display and the logger all write to these
+	// from several goroutines.
+	tty := isTerminal(stderr)
+	stdout, stderr = &lockedWriter{w: stdout}, &lockedWriter{w: stderr}
 	e := &env{
-		stdin:  os.Stdin,
-		stdout: stdout,
-		stderr: stderr,
-		log:    zerolog.New(zerolog.ConsoleWriter{Out: stderr, NoColor: true}).With().Timestamp().Logger(),
+		stderrIsTerminal: tty,
+		stdin:            os.Stdin,
+		stdout:           stdout,
+		stderr:           stderr,
+		log:              zerolog.New(zerolog.ConsoleWriter{Out: stderr, NoColor: true}).With().Timestamp().Logger(),
 	}
 	name := "prove"
 	if len(args) > 0 && !strings.HasPrefix(args[0], "-") {
@@ -120,6 +128,18 @@ func printUsage(w io.Writer) {
 		fmt.Fprintf(w, "  %-9s %s\n", m.name, m.short)
 	}
 	fmt.Fprintln(w, "\nWith no mode, prove proves one theorem: prove --theorem NAME.")
+}
+
+// lockedWriter serializes writes, so concurrent lines never interleave.
+type lockedWriter struct {
+	mu sync.Mutex
+	w  io.Writer
+}
+
+func (l *lockedWriter) Write(p []byte) (int, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.w.Write(p)
 }
 
 // newFlagSet returns a flag set for mode name that reports to e.stderr

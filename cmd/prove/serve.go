@@ -205,13 +205,13 @@ func (h *serviceHandler) startProve(conn *jsonrpc2.Conn, req *jsonrpc2.Request) 
 	s.mu.Unlock()
 
 	s.work.Go(func() {
-		defer func() {
-			cancel()
-			s.mu.Lock()
-			delete(s.searches, key)
-			s.mu.Unlock()
-		}()
+		defer cancel()
 		res, err := s.prove(ctx, p)
+		// Forget the search before answering: a client that has the answer
+		// must find it finished (cancel answers false, status omits it).
+		s.mu.Lock()
+		delete(s.searches, key)
+		s.mu.Unlock()
 		// Replies use a context of their own: the search's may be over.
 		rctx := context.WithoutCancel(ctx)
 		switch {
