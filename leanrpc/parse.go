@@ -46,10 +46,24 @@ func (p *parser) errorAt(t token, format string, args ...any) error {
 	return &ParseError{Path: p.f.Path, Line: t.line, Col: t.col + 1, Msg: fmt.Sprintf(format, args...)}
 }
 
+// indentableStarts begin a command wherever they open a line: they are
+// keywords no term or tactic block can hold, so an indented "theorem"
+// inside a namespace is a command too. Others (open, set_option, doc
+// comments) also occur inside proofs and structures, so they count only at
+// column 0.
+var indentableStarts = map[string]bool{
+	"theorem": true, "lemma": true, "example": true, "def": true, "instance": true,
+	"abbrev": true, "opaque": true, "axiom": true, "structure": true, "class": true,
+	"inductive": true, "namespace": true, "section": true, "end": true, "mutual": true,
+	"universe": true, "variable": true, "private": true, "protected": true,
+	"noncomputable": true, "partial": true, "unsafe": true,
+}
+
 func isCommandStart(toks []token, i int) bool {
 	t := toks[i]
 	if t.col != 0 {
-		return false
+		firstOnLine := i == 0 || toks[i-1].line != t.line
+		return firstOnLine && t.kind == tokIdent && indentableStarts[t.text]
 	}
 	switch t.kind {
 	case tokComment:

@@ -2,6 +2,7 @@ package leanrpc
 
 import (
 	"errors"
+	"fmt"
 	"path/filepath"
 	"reflect"
 	"strings"
@@ -156,5 +157,21 @@ func TestTacticNormalized(t *testing.T) {
 	}
 	if got := tacs[0].Normalized(); got != "constructor" {
 		t.Errorf("one-line step changed: %q", got)
+	}
+}
+
+func TestParseIndentedDeclarations(t *testing.T) {
+	src := "namespace N\n  /-- doc -/\n  theorem a : 1 = 1 := by sorry\n\n  private lemma b : 2 = 2 := by\n    open Nat in\n    rfl\n  end N\n"
+	f, err := ParseSource("I.lean", src)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, d := range f.Decls {
+		got = append(got, fmt.Sprintf("%s:%d:%v:%q", d.FullName, d.Line, d.HasSorry, f.Text[d.BodyStart:d.BodyEnd]))
+	}
+	want := []string{`N.a:3:true:"by sorry"`, `N.b:5:false:"by\n    open Nat in\n    rfl"`}
+	if strings.Join(got, "|") != strings.Join(want, "|") {
+		t.Errorf("declarations:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
 	}
 }
