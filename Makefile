@@ -1,4 +1,5 @@
 # leanprove. `make setup` once, then `make test`.
+SHELL   := /bin/bash
 GO      ?= go
 PKGS    ?= ./...
 BIN     := bin
@@ -12,10 +13,13 @@ build:
 	$(GO) build -o $(BIN)/ ./cmd/...
 
 # The whole suite, with the race detector: the search, the Lean client and the
-# batch runner are concurrent.
+# batch runner are concurrent. The summary names every skipped test and why
+# (no lake on PATH, no ../shared data, no GPU); the full log is in test.log.
 test:
 	$(GO) vet $(PKGS)
-	$(GO) test -race -count=1 $(PKGS)
+	@set -o pipefail; $(GO) test -race -count=1 -v $(PKGS) 2>&1 | tee test.log | \
+		awk '/^(ok|FAIL|\?) /{print; next} /^--- SKIP/{print "  skipped: " $$3 " -" prev; next} /^--- FAIL/{print; next} {prev=$$0}' \
+		|| { echo "tests failed; see test.log"; exit 1; }
 
 test-short:
 	$(GO) test -short $(PKGS)
