@@ -8,6 +8,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/leanprove/leanprove/internal/testenv"
 	"github.com/leanprove/leanprove/leanrpc"
 )
 
@@ -15,9 +16,7 @@ import (
 // `lake serve`. It needs lake on PATH (install Lean with elan) and skips
 // otherwise; nothing here was run on the machine this was written on.
 func TestIntegrationRealLean(t *testing.T) {
-	if _, err := exec.LookPath("lake"); err != nil {
-		t.Skip("lake not on PATH: install Lean with elan (https://github.com/leanprover/elan) to run the integration suite against real Lean")
-	}
+	testenv.NeedsLake(t)
 	if testing.Short() {
 		t.Skip("starts a real Lean server; skipped with -short")
 	}

@@ -10,6 +10,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/leanprove/leanprove/internal/testenv"
 	"github.com/leanprove/leanprove/leanrpc"
 	"github.com/leanprove/leanprove/leanrpc/leanrpctest"
 )
@@ -44,33 +45,12 @@ func TestTracesFixture(t *testing.T) {
 	}
 }
 
-// repoRoot walks up to go.mod.
-func repoRoot(t *testing.T) string {
-	dir, err := os.Getwd()
-	if err != nil {
-		t.Fatal(err)
-	}
-	for {
-		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
-			return dir
-		}
-		parent := filepath.Dir(dir)
-		if parent == dir {
-			t.Fatal("go.mod not found")
-		}
-		dir = parent
-	}
-}
-
 // TestReplayRealTraces drives real Mathlib goal states through the whole
 // client path: each recorded proof whose steps form one linear sequence is
 // replayed tactic by tactic, and every intermediate state must be the
 // recorded one.
 func TestReplayRealTraces(t *testing.T) {
-	path := filepath.Join(repoRoot(t), "..", "shared", "data", "traces", "mathlib-29dcec07-random-train-sample.json")
-	if _, err := os.Stat(path); err != nil {
-		t.Skipf("real traces not available (%v); they live in ../shared/data/traces next to the repository", err)
-	}
+	path := filepath.Join(testenv.SharedTraces(t), "mathlib-29dcec07-random-train-sample.json")
 	tr, err := leanrpctest.LoadTraces(path)
 	if err != nil {
 		t.Fatal(err)
