@@ -27,8 +27,12 @@ type modelBody struct {
 }
 
 // Save writes the model to path atomically (a temporary file renamed over
-// path), so a reader never sees half a model.
+// path), so a reader never sees half a model. Missing parent folders are
+// created: a project keeps its model in .leanprove/, which may not exist.
 func (l *Learned) Save(path string) error {
+	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+		return fmt.Errorf("save model %s: %w", path, err)
+	}
 	tmp, err := os.CreateTemp(filepath.Dir(path), ".model-*")
 	if err != nil {
 		return fmt.Errorf("save model: %w", err)
