@@ -48,9 +48,22 @@ func TestBenchRediscoversFixtureProofs(t *testing.T) {
 			t.Errorf("%s: stored results %+v %v", mode, res, err)
 		}
 		// Expert iteration: the found proofs become training data.
-		code, out, errs = runCLI(t, "policy", "train", "--from-db", db, "--out", filepath.Join(t.TempDir(), "m2"), "--json")
+		code, out, errs = runCLI(t, "policy", "train", "--from-db", db, "--split", "all", "--out", filepath.Join(t.TempDir(), "m2"), "--json")
 		if code != 0 || !strings.Contains(out, `"from_db":5`) {
 			t.Errorf("%s: train --from-db exit %d: %s %s", mode, code, out, errs)
+		}
+		// The split applies to the store as well: Bar.and_swap (3 steps) is
+		// a dev theorem at the default 20%, so only Foo.add_zero' (2) is
+		// learned, and 'policy eval' on dev never scores trained-on proofs.
+		for split, want := range map[string]string{"": `"from_db":2`, "train": `"from_db":2`, "dev": `"from_db":3`} {
+			args := []string{"policy", "train", "--from-db", db, "--out", filepath.Join(t.TempDir(), "m3"), "--json"}
+			if split != "" {
+				args = append(args, "--split", split)
+			}
+			code, out, errs = runCLI(t, args...)
+			if code != 0 || !strings.Contains(out, want) {
+				t.Errorf("%s: train --from-db --split %q: exit %d: %s %s; want %s", mode, split, code, out, errs, want)
+			}
 		}
 	}
 }

@@ -64,6 +64,12 @@ func (t *traceFlags) validate() error {
 	if len(t.files) == 0 {
 		return usagef("--traces FILE is required")
 	}
+	return t.validateSplit()
+}
+
+// validateSplit checks --split and --dev-percent alone, for commands whose
+// theorems may come from a store rather than --traces.
+func (t *traceFlags) validateSplit() error {
 	switch t.split {
 	case "train", "dev", "all":
 	default:
@@ -83,16 +89,21 @@ func (t *traceFlags) load() (all, selected, train []corpus.Theorem, skipped int,
 		return nil, nil, nil, 0, err
 	}
 	all = res.Theorems
-	train, dev := corpus.Split(all, t.devPercent)
+	selected, train = t.part(all)
+	return all, selected, train, res.Skipped, nil
+}
+
+// part returns the theorems of ths that --split selects, and the train
+// part (all of ths under --split all).
+func (t *traceFlags) part(ths []corpus.Theorem) (selected, train []corpus.Theorem) {
+	train, dev := corpus.Split(ths, t.devPercent)
 	switch t.split {
 	case "train":
-		selected = train
+		return train, train
 	case "dev":
-		selected = dev
-	default:
-		selected, train = all, all
+		return dev, train
 	}
-	return all, selected, train, res.Skipped, nil
+	return ths, ths
 }
 
 func writeJSON(w io.Writer, v any) error {

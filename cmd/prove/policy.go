@@ -29,7 +29,7 @@ func runPolicyTrain(ctx context.Context, e *env, args []string) error {
 	fs := newFlagSet(e, "policy train")
 	var tf traceFlags
 	tf.register(fs, "train")
-	fromDB := fs.String("from-db", "", "also learn from the traces and found proofs in this bbolt store")
+	fromDB := fs.String("from-db", "", "also learn from the traces and found proofs in this bbolt store (the same --split applies)")
 	out := fs.String("out", "", "model file to write (required)")
 	neighbors := fs.Int("neighbors", 0, "neighbours that vote (0: default)")
 	asJSON := fs.Bool("json", false, "print the summary as JSON")
@@ -45,12 +45,12 @@ func runPolicyTrain(ctx context.Context, e *env, args []string) error {
 	if len(tf.files) == 0 && *fromDB == "" {
 		return usagef("give --traces FILE or --from-db DB (or both)")
 	}
+	if err := tf.validateSplit(); err != nil {
+		return err
+	}
 	var examples []policy.Example
 	skipped := 0
 	if len(tf.files) > 0 {
-		if err := tf.validate(); err != nil {
-			return err
-		}
 		_, selected, _, sk, err := tf.load()
 		if err != nil {
 			return err
@@ -74,6 +74,10 @@ func runPolicyTrain(ctx context.Context, e *env, args []string) error {
 		if err != nil {
 			return err
 		}
+		// The store may hold dev theorems (imported traces, or proofs a
+		// bench found on the dev part): the split applies to them too, or
+		// 'policy eval' would score the model on what it was trained on.
+		stored, _ = tf.part(stored)
 		ex := policy.ExamplesFrom(stored)
 		fromStore = len(ex)
 		examples = append(examples, ex...)
