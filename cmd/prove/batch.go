@@ -65,7 +65,7 @@ func runBatch(ctx context.Context, e *env, args []string) error {
 	}()
 	base := pf.request("")
 	base.Write = *write
-	runner := &batchRunner{prove: backend.prove, store: corpusResults{st}, progress: newBatchProgress(e.stderr, e.stderrIsTerminal),
+	runner := &batchRunner{prove: backend.prove, store: corpusResults{st}, progress: newBatchProgress(e.stderr, e.stderrIsTerminal, e.logSink),
 		log: e.log, workers: pf.budget.workers, base: base}
 	results, err := runner.run(ctx, id, manifest, found.targets)
 	if err != nil {

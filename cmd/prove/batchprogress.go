@@ -12,10 +12,11 @@ import (
 )
 
 // newBatchProgress draws a live bar when w is a terminal and prints plain
-// lines otherwise, so logs and CI output stay readable.
-func newBatchProgress(w io.Writer, terminal bool) batchProgress {
+// lines otherwise, so logs and CI output stay readable. While the bar
+// draws, log lines (logSink) print above it.
+func newBatchProgress(w io.Writer, terminal bool, logSink *lockedWriter) batchProgress {
 	if terminal {
-		return &barProgress{w: w}
+		return &barProgress{w: w, logSink: logSink}
 	}
 	return &plainProgress{w: w}
 }
@@ -29,14 +30,17 @@ func isTerminal(w io.Writer) bool {
 // barProgress is one mpb bar: theorems done of total, the count proved,
 // and an ETA. Results print above the bar as they finish.
 type barProgress struct {
-	w      io.Writer
-	p      *mpb.Progress
-	bar    *mpb.Bar
-	proved atomic.Int64
+	w       io.Writer
+	logSink *lockedWriter
+	prevLog io.Writer
+	p       *mpb.Progress
+	bar     *mpb.Bar
+	proved  atomic.Int64
 }
 
 func (b *barProgress) Start(total, done int) {
-	b.p = mpb.New(mpb.WithOutput(b.w), mpb.WithWidth(40))
+	// w is a terminal behind a lock, which mpb cannot see: tell it to draw.
+	b.p = mpb.New(mpb.WithOutput(b.w), mpb.WithAutoRefresh(), mpb.WithWidth(40))
 	b.bar = b.p.AddBar(int64(total),
 		mpb.PrependDecorators(
 			decor.Name("batch "),
@@ -48,6 +52,7 @@ func (b *barProgress) Start(total, done int) {
 		),
 	)
 	b.bar.SetCurrent(int64(done))
+	b.prevLog = b.logSink.redirect(b.p)
 }
 
 func (b *barProgress) Finished(r theoremResult) {
@@ -61,6 +66,7 @@ func (b *barProgress) Finished(r theoremResult) {
 // Stop ends the bar whether or not every theorem finished: an unfinished
 // bar would make mpb's Wait hang.
 func (b *barProgress) Stop() {
+	b.logSink.redirect(b.prevLog)
 	b.bar.Abort(false)
 	b.p.Wait()
 }

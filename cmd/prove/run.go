@@ -22,6 +22,9 @@ type env struct {
 	log    zerolog.Logger
 	// stderrIsTerminal says whether a person watches stderr (progress bars).
 	stderrIsTerminal bool
+	// logSink is where log lines go: stderr, or the progress display while
+	// it draws, so that lines print above the bar instead of through it.
+	logSink *lockedWriter
 }
 
 // A mode is one subcommand, in the style of cmd/go's base.Command.
@@ -69,12 +72,14 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	// from several goroutines.
 	tty := isTerminal(stderr)
 	stdout, stderr = &lockedWriter{w: stdout}, &lockedWriter{w: stderr}
+	logSink := &lockedWriter{w: stderr}
 	e := &env{
 		stderrIsTerminal: tty,
 		stdin:            os.Stdin,
 		stdout:           stdout,
 		stderr:           stderr,
-		log:              zerolog.New(zerolog.ConsoleWriter{Out: stderr, NoColor: true}).With().Timestamp().Logger(),
+		logSink:          logSink,
+		log:              zerolog.New(zerolog.ConsoleWriter{Out: logSink, NoColor: true}).With().Timestamp().Logger(),
 	}
 	name := "prove"
 	if len(args) > 0 && !strings.HasPrefix(args[0], "-") {
@@ -130,7 +135,8 @@ func printUsage(w io.Writer) {
 	fmt.Fprintln(w, "\nWith no mode, prove proves one theorem: prove --theorem NAME.")
 }
 
-// lockedWriter serializes writes, so concurrent lines never interleave.
+// lockedWriter serializes writes, so concurrent lines never interleave,
+// and lets the destination change while writers hold it.
 type lockedWriter struct {
 	mu sync.Mutex
 	w  io.Writer
@@ -140,6 +146,15 @@ func (l *lockedWriter) Write(p []byte) (int, error) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	return l.w.Write(p)
+}
+
+// redirect sends later writes to w and returns the previous destination.
+func (l *lockedWriter) redirect(w io.Writer) io.Writer {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	prev := l.w
+	l.w = w
+	return prev
 }
 
 // newFlagSet returns a flag set for mode name that reports to e.stderr
