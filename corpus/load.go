@@ -60,7 +60,10 @@ func LoadReader(name string, r io.Reader, opts Options) (*LoadResult, error) {
 		return nil, fmt.Errorf("read %s: %w", name, err)
 	}
 	l := &loader{name: name, opts: opts, res: &LoadResult{}}
-	trimmed := bytes.TrimLeft(data, " \t\r\n\ufeff")
+	// Drop a UTF-8 byte-order mark from the data itself, not only from the
+	// sniffed prefix: encoding/json rejects it.
+	data = bytes.TrimPrefix(data, []byte("\ufeff"))
+	trimmed := bytes.TrimLeft(data, " \t\r\n")
 	switch {
 	case len(trimmed) == 0:
 		return nil, fmt.Errorf("%s: empty file: %w", name, ErrUnknownFormat)

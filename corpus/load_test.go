@@ -177,3 +177,25 @@ func TestSharedTracesLoad(t *testing.T) {
 		t.Errorf("got %d theorems, %d steps; README says 1992 and 2940", len(res.Theorems), corpus.CountSteps(res.Theorems))
 	}
 }
+
+// A byte-order mark (as some Windows editors write) must not hide the
+// records: detection skipped it, and so must parsing.
+func TestLoadSkipsByteOrderMark(t *testing.T) {
+	step := `"state_before": "⊢ True", "tactic": "trivial", "state_after": "no goals"`
+	tests := []struct{ name, text string }{
+		{"array.json", `[{"full_name": "A.t", "traced_tactics": [{` + step + `}]}]`},
+		{"one.json", "{\n" + `"full_name": "A.t", "traced_tactics": [{` + step + `}]}`},
+		{"pairs.jsonl", `{"theorem": "A.t", ` + step + "}\n"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			res, err := corpus.LoadReader(tt.name, strings.NewReader("\ufeff"+tt.text), corpus.Options{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(res.Theorems) != 1 || res.Theorems[0].FullName != "A.t" || len(res.Theorems[0].Steps) != 1 {
+				t.Errorf("theorems %+v, want A.t with one step", res.Theorems)
+			}
+		})
+	}
+}
