@@ -147,9 +147,11 @@ func (b *leanBackend) prove(ctx context.Context, req proveRequest) (*proveResult
 	if err != nil {
 		return nil, err
 	}
-	if err := b.files.track(target.File); err != nil {
+	release, err := b.files.track(target.File)
+	if err != nil {
 		return nil, err
 	}
+	defer release()
 	pol, err := b.policy(req.Policy, target.ProjectDir)
 	if err != nil {
 		return nil, err

@@ -1,56 +1,71 @@
 package main
 
 import (
-	"sync"
-
 	"crypto/sha256"
 	"errors"
 	"fmt"
-	"github.com/leanprove/leanprove/leanrpc"
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
+
+	"github.com/leanprove/leanprove/leanrpc"
 )
 
 // errFileChanged refuses a write-back over edits made while the search ran.
 var errFileChanged = errors.New("file changed since the search started; not overwritten")
 
-// fileTracker writes proofs back into .lean files for one command run. It
-// remembers each file as it was when the first search in it started, and
-// after each of its own writes, so that it never overwrites an edit made
+// fileTracker writes proofs back into .lean files. While searches in a
+// file run, it remembers the file as it was when the first of them started,
+// and after each of its own writes, so that it never overwrites an edit made
 // meanwhile by someone else; writes to one file are serialized, so a batch
-// can fill several theorems of a file.
+// can fill several theorems of a file. Once no search in a file runs, the
+// file is forgotten: the next search starts from the file as it is then, so
+// a long batch or a service does not refuse edits made between searches.
 type fileTracker struct {
 	mu    sync.Mutex
 	files map[string]*trackedFile
 }
 
 type trackedFile struct {
-	mu   sync.Mutex
-	sum  [sha256.Size]byte // content as last seen or written by us
-	mode os.FileMode
+	mu    sync.Mutex
+	sum   [sha256.Size]byte // content as last seen or written by us
+	mode  os.FileMode
+	users int // searches in the file not yet released; guarded by fileTracker.mu
 }
 
 func newFileTracker() *fileTracker { return &fileTracker{files: map[string]*trackedFile{}} }
 
-// track records path's current content unless it is tracked already. Call
-// it before searching a theorem of the file.
-func (ft *fileTracker) track(path string) error {
+// track records path's current content unless a search in the file is
+// running already. Call it before searching a theorem of the file, and call
+// release once the search and its write-back have ended.
+func (ft *fileTracker) track(path string) (release func(), err error) {
 	ft.mu.Lock()
 	defer ft.mu.Unlock()
-	if ft.files[path] != nil {
-		return nil
+	tf := ft.files[path]
+	if tf == nil {
+		data, err := os.ReadFile(path)
+		if err != nil {
+			return nil, fmt.Errorf("read %s: %w", path, err)
+		}
+		info, err := os.Stat(path)
+		if err != nil {
+			return nil, fmt.Errorf("stat %s: %w", path, err)
+		}
+		tf = &trackedFile{sum: sha256.Sum256(data), mode: info.Mode().Perm()}
+		ft.files[path] = tf
 	}
-	data, err := os.ReadFile(path)
-	if err != nil {
-		return fmt.Errorf("read %s: %w", path, err)
-	}
-	info, err := os.Stat(path)
-	if err != nil {
-		return fmt.Errorf("stat %s: %w", path, err)
-	}
-	ft.files[path] = &trackedFile{sum: sha256.Sum256(data), mode: info.Mode().Perm()}
-	return nil
+	tf.users++
+	var once sync.Once
+	return func() {
+		once.Do(func() {
+			ft.mu.Lock()
+			defer ft.mu.Unlock()
+			if tf.users--; tf.users == 0 && ft.files[path] == tf {
+				delete(ft.files, path)
+			}
+		})
+	}, nil
 }
 
 // writeProof replaces the proof body of declaration fullName in path with
@@ -62,7 +77,7 @@ func (ft *fileTracker) writeProof(path, fullName string, tactics []string) error
 	tf := ft.files[path]
 	ft.mu.Unlock()
 	if tf == nil {
-		return fmt.Errorf("write back %s: file was not tracked before the search", path)
+		return fmt.Errorf("write back %s: no search in the file is being tracked", path)
 	}
 	tf.mu.Lock()
 	defer tf.mu.Unlock()

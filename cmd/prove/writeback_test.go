@@ -49,7 +49,7 @@ func TestWriteProofReplacesOnlyTheBody(t *testing.T) {
 	src := "namespace N\ntheorem a : 1 = 1 := by sorry\n\ntheorem b (n : Nat) : n = n := by\n  sorry\nend N\n"
 	path := writeLean(t, src, 0o640)
 	ft := newFileTracker()
-	if err := ft.track(path); err != nil {
+	if _, err := ft.track(path); err != nil {
 		t.Fatal(err)
 	}
 	// Two proofs in one file: the tracker's own first write must not count
@@ -84,7 +84,7 @@ func TestWriteProofRefusesAChangedFile(t *testing.T) {
 	orig := "theorem a : 1 = 1 := by sorry\n"
 	path := writeLean(t, orig, 0o644)
 	ft := newFileTracker()
-	if err := ft.track(path); err != nil {
+	if _, err := ft.track(path); err != nil {
 		t.Fatal(err)
 	}
 	edited := orig + "-- the user typed this while the search ran\n"
@@ -97,6 +97,61 @@ func TestWriteProofRefusesAChangedFile(t *testing.T) {
 	}
 	if got := readFile(t, path); got != edited {
 		t.Errorf("edited file was modified:\n%s", got)
+	}
+}
+
+// TestWriteProofAfterAnEditBetweenSearches: an edit made while no search in
+// the file ran is the file the next search starts from, not an edit to
+// protect (a service lives for days; a batch for hours).
+func TestWriteProofAfterAnEditBetweenSearches(t *testing.T) {
+	orig := "theorem a : 1 = 1 := by sorry\n"
+	path := writeLean(t, orig, 0o644)
+	ft := newFileTracker()
+	release, err := ft.track(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	release() // the first search ended without writing
+	release() // a second call changes nothing
+	edited := "-- edited between searches\n" + orig
+	if err := os.WriteFile(path, []byte(edited), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	release, err = ft.track(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer release()
+	if err := ft.writeProof(path, "a", []string{"rfl"}); err != nil {
+		t.Fatalf("writeProof after an edit made between searches: %v", err)
+	}
+	want := "-- edited between searches\ntheorem a : 1 = 1 := by rfl\n"
+	if got := readFile(t, path); got != want {
+		t.Errorf("file after write-back:\n%s\nwant:\n%s", got, want)
+	}
+}
+
+// TestTrackKeepsTheFileWhileASearchRuns: releasing one of two searches in a
+// file must not forget the content the other started from.
+func TestTrackKeepsTheFileWhileASearchRuns(t *testing.T) {
+	orig := "theorem a : 1 = 1 := by sorry\n"
+	path := writeLean(t, orig, 0o644)
+	ft := newFileTracker()
+	releaseA, err := ft.track(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	releaseB, err := ft.track(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer releaseB()
+	releaseA()
+	if err := os.WriteFile(path, []byte(orig+"-- typed during B's search\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if err := ft.writeProof(path, "a", []string{"rfl"}); !errors.Is(err, errFileChanged) {
+		t.Fatalf("writeProof over an edit made during a running search: err = %v, want errFileChanged", err)
 	}
 }
 
