@@ -67,6 +67,12 @@ func (s *Store) checkSchema(readOnly bool) error {
 	check := func(tx *bolt.Tx) error {
 		meta := tx.Bucket(bucketMeta)
 		if meta == nil {
+			// A new file has no buckets at all; anything else without a
+			// schema is some other program's bbolt database.
+			if first, _ := tx.Cursor().First(); readOnly || first != nil {
+				return fmt.Errorf("open store %s: %w: file has no schema, it is not a prove store (check --db)",
+					s.path, ErrSchemaVersion)
+			}
 			return nil
 		}
 		v, err := strconv.Atoi(string(meta.Get(keySchema)))

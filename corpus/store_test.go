@@ -143,3 +143,46 @@ func TestCachedProverAndProvedTraces(t *testing.T) {
 		t.Errorf("proved traces %+v", got)
 	}
 }
+
+// A bbolt file that is not a prove store (no schema) is refused with a
+// clear error: read-only, the buckets the readers use do not exist; for
+// writing, the store would add its buckets to somebody else's database.
+func TestStoreRefusesForeignDatabase(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "other.db")
+	db, err := bolt.Open(path, 0o644, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := db.Update(func(tx *bolt.Tx) error {
+		_, err := tx.CreateBucket([]byte("widgets"))
+		return err
+	}); err != nil {
+		t.Fatal(err)
+	}
+	db.Close()
+	for _, ro := range []bool{true, false} {
+		s, err := corpus.Open(path, corpus.StoreOptions{ReadOnly: ro})
+		if err == nil {
+			_, err = s.Theorems()
+			s.Close()
+			t.Fatalf("read-only %v: foreign database opened (Theorems: %v)", ro, err)
+		}
+		if !errors.Is(err, corpus.ErrSchemaVersion) || !strings.Contains(err.Error(), path) {
+			t.Errorf("read-only %v: err = %v, want ErrSchemaVersion naming the file", ro, err)
+		}
+	}
+	// An empty bbolt file (a store created and never written) reads as empty.
+	empty := filepath.Join(t.TempDir(), "empty.db")
+	s, err := corpus.Open(empty, corpus.StoreOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	s.Close()
+	if s, err = corpus.Open(empty, corpus.StoreOptions{ReadOnly: true}); err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	if ths, err := s.Theorems(); err != nil || len(ths) != 0 {
+		t.Errorf("fresh store: %d theorems, %v", len(ths), err)
+	}
+}
