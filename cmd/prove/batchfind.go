@@ -37,9 +37,11 @@ func findTargets(ctx context.Context, paths []string) (*foundTargets, error) {
 			if !strings.HasSuffix(p, ".lean") {
 				return nil, fmt.Errorf("batch path %s: not a .lean file or a folder", p)
 			}
-			if !seen[p] {
-				seen[p] = true
-				files = append(files, filepath.Clean(p))
+			// Cleaned as the folder walk's paths are, so that a file named
+			// both on its own and under a folder is proved once.
+			if f := filepath.Clean(p); !seen[f] {
+				seen[f] = true
+				files = append(files, f)
 			}
 			continue
 		}

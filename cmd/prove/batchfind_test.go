@@ -57,6 +57,22 @@ func TestFindTargets(t *testing.T) {
 	}
 }
 
+// TestFindTargetsOnce: a file named on its own and again under a folder
+// holds its theorems once; twice, the batch would prove each twice at the
+// same time and count it twice in the report.
+func TestFindTargetsOnce(t *testing.T) {
+	root := t.TempDir()
+	writeFiles(t, root, map[string]string{"Lib/A.lean": "theorem a : True := by sorry\n"})
+	paths := []string{root + "/Lib/./A.lean", filepath.Join(root, "Lib"), root + "/Lib/"}
+	found, err := findTargets(context.Background(), paths)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(found.targets) != 1 || found.files != 1 {
+		t.Errorf("findTargets(%q) = %d targets in %d files (%v), want 1 in 1", paths, len(found.targets), found.files, found.targets)
+	}
+}
+
 func TestFindTargetsBadPaths(t *testing.T) {
 	dir := t.TempDir()
 	writeFiles(t, dir, map[string]string{"notes.txt": "hello"})
