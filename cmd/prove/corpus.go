@@ -146,7 +146,7 @@ func runCorpusImport(ctx context.Context, e *env, args []string) error {
 	return nil
 }
 
-func runCorpusExtract(ctx context.Context, e *env, args []string) error {
+func runCorpusExtract(ctx context.Context, e *env, args []string) (err error) {
 	fs := newFlagSet(e, "corpus extract")
 	out := fs.String("out", "", "write JSON lines here instead of stdout")
 	skipBad := fs.Bool("skip-bad", false, "skip files that do not parse (counted) instead of failing")
@@ -171,7 +171,12 @@ func runCorpusExtract(ctx context.Context, e *env, args []string) error {
 		if err != nil {
 			return fmt.Errorf("corpus extract: %w", err)
 		}
-		defer f.Close()
+		defer func() {
+			// A failed close can lose the last records written.
+			if cerr := f.Close(); cerr != nil && err == nil {
+				err = fmt.Errorf("corpus extract: write %s: %w", *out, cerr)
+			}
+		}()
 		w = f
 	}
 	if *dynamic {
