@@ -93,6 +93,9 @@ func F16RoundUp(v float64) (h uint16, ok bool) {
 	if !(v >= 0) || v > F16MaxFinite {
 		return 0, false
 	}
+	if v == 0 {
+		return 0, true // also for -0, which would otherwise give the bits 0x8000
+	}
 	// Start from the nearest fp16 (through float32, so possibly one step
 	// off) and step: non-negative fp16 bit patterns order like their values,
 	// so the loops end at the smallest h with value ≥ v.

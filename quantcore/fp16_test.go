@@ -88,6 +88,7 @@ func TestF16RoundUp(t *testing.T) {
 		ok   bool
 	}{
 		{0, 0, true},
+		{math.Copysign(0, -1), 0, true}, // -0 is zero: +0 bits, not a negative scale
 		{1, 0x3C00, true},
 		{1 + 1e-9, 0x3C01, true},
 		{math.Ldexp(1, -24), 1, true},
