@@ -32,6 +32,11 @@ var (
 	// lakefile.toml.
 	ErrNotLakeProject = errors.New("not a Lake project")
 
+	// ErrOutsideProject: a file is not inside the Lake project it was
+	// meant to be proved in, so Lean would elaborate it against the wrong
+	// dependencies.
+	ErrOutsideProject = errors.New("file is outside the Lake project")
+
 	// ErrLeanNotFound: neither lake nor lean is on PATH.
 	ErrLeanNotFound = errors.New("Lean not found on PATH: install it with elan " +
 		"(curl https://raw.githubusercontent.com/leanprover/elan/master/elan-init.sh -sSf | sh), " +

@@ -88,7 +88,40 @@ func FindTheoremInFile(ctx context.Context, projectDir, file, fullName string) (
 	if err != nil {
 		return nil, fmt.Errorf("find %s: %w", fullName, err)
 	}
+	if err := CheckInProject(root, abs); err != nil {
+		return nil, err
+	}
 	return findIn(ctx, root, []string{abs}, fullName)
+}
+
+// CheckInProject returns an error wrapping ErrOutsideProject when file is
+// not inside the project folder projectDir (following symbolic links): the
+// server started there would elaborate it against another project's
+// dependencies.
+func CheckInProject(projectDir, file string) error {
+	root, err := filepath.Abs(projectDir)
+	if err != nil {
+		return fmt.Errorf("%s: %w", projectDir, err)
+	}
+	abs, err := filepath.Abs(file)
+	if err != nil {
+		return fmt.Errorf("%s: %w", file, err)
+	}
+	if within(root, abs) {
+		return nil
+	}
+	if r, err := filepath.EvalSymlinks(root); err == nil {
+		if f, err := filepath.EvalSymlinks(abs); err == nil && within(r, f) {
+			return nil
+		}
+	}
+	return fmt.Errorf("%s: %w %s (pass the project that holds it with --project)", file, ErrOutsideProject, root)
+}
+
+// within reports whether the clean absolute path lies under dir.
+func within(dir, path string) bool {
+	rel, err := filepath.Rel(dir, path)
+	return err == nil && rel != ".." && !strings.HasPrefix(rel, ".."+string(filepath.Separator))
 }
 
 func findIn(ctx context.Context, root string, files []string, fullName string) (*Target, error) {

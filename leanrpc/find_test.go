@@ -45,8 +45,37 @@ func TestFindTheoremErrors(t *testing.T) {
 	if !errors.Is(err, ErrTheoremNotFound) || !strings.Contains(err.Error(), "closest names: Proj.two_steps") {
 		t.Errorf("unknown name: %v", err)
 	}
+	// A file of another project (or of none) must not be elaborated in
+	// this project's server.
+	_, err = FindTheoremInFile(ctx, filepath.Join("testdata", "proj"), filepath.Join("testdata", "bad_end.lean"), "x")
+	if !errors.Is(err, ErrOutsideProject) || !strings.Contains(err.Error(), "bad_end.lean") || !strings.Contains(err.Error(), "--project") {
+		t.Errorf("file outside the project: %v", err)
+	}
 	_, err = FindTheorem(ctx, "testdata", "x")
 	if !errors.Is(err, ErrNotLakeProject) || !strings.Contains(err.Error(), "lakefile.lean or lakefile.toml") {
 		t.Errorf("not a project: %v", err)
+	}
+}
+
+func TestCheckInProject(t *testing.T) {
+	proj := filepath.Join("testdata", "proj")
+	tests := []struct {
+		file string
+		ok   bool
+	}{
+		{filepath.Join(proj, "Proj", "Basic.lean"), true},
+		{filepath.Join(proj, "..", "proj", "X.lean"), true},
+		{filepath.Join("testdata", "bad_end.lean"), false},
+		{filepath.Join("testdata", "projX", "A.lean"), false}, // a sibling whose name extends the project's
+		{"/elsewhere/A.lean", false},
+	}
+	for _, tt := range tests {
+		err := CheckInProject(proj, tt.file)
+		if got := err == nil; got != tt.ok {
+			t.Errorf("CheckInProject(%s, %s) = %v, want inside: %v", proj, tt.file, err, tt.ok)
+		}
+		if err != nil && !errors.Is(err, ErrOutsideProject) {
+			t.Errorf("CheckInProject(%s, %s) = %v, want ErrOutsideProject", proj, tt.file, err)
+		}
 	}
 }
