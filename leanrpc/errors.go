@@ -45,14 +45,6 @@ var (
 	// ErrServerExited: the language server process or connection is gone.
 	ErrServerExited = errors.New("Lean server exited")
 
-	// ErrWorkerCrashed: Lean reported that the file worker of a document
-	// crashed (-32901, -32902 or a fatalError progress) and one revival did
-	// not help.
-	ErrWorkerCrashed = errors.New("Lean file worker crashed")
-
-	// ErrClosed: the client or pool was closed.
-	ErrClosed = errors.New("leanrpc: closed")
-
 	// ErrHeader: the document header (imports) failed to elaborate, so no
 	// tactic can be tried in it.
 	ErrHeader = errors.New("document header failed")
