@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/leanprove/leanprove/corpus"
+	"github.com/leanprove/leanprove/leanrpc"
 )
 
 // runBatch proves every theorem with sorry under the given paths, several
@@ -41,6 +42,13 @@ func runBatch(ctx context.Context, e *env, args []string) error {
 	}
 	if len(found.targets) == 0 {
 		return usagef("no theorem with sorry in %d .lean files under %s", found.files, strings.Join(fs.Args(), " "))
+	}
+	// Every theorem is elaborated by the server of --project: a file of
+	// another project would fail theorem by theorem, so refuse it up front.
+	for _, t := range found.targets {
+		if err := leanrpc.CheckInProject(pf.project, t.File); err != nil {
+			return usageError{err}
+		}
 	}
 	st, err := corpus.Open(*db, corpus.StoreOptions{})
 	if err != nil {

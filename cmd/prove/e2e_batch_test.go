@@ -89,6 +89,8 @@ func TestBatchEndToEnd(t *testing.T) {
 
 func TestBatchInputErrors(t *testing.T) {
 	dir := leanProject(t, map[string]string{"Demo.lean": "def x : Nat := 1\n"}, batchScript)
+	other := t.TempDir()
+	writeFiles(t, other, map[string]string{"Other.lean": "theorem o : True := by sorry\n"})
 	tests := []struct {
 		name string
 		args []string
@@ -97,6 +99,7 @@ func TestBatchInputErrors(t *testing.T) {
 		{"no paths", []string{"batch"}, "want one or more .lean files or folders"},
 		{"no theorem with sorry", []string{"batch", "--project", dir, dir}, "no theorem with sorry in 1 .lean files"},
 		{"missing path", []string{"batch", filepath.Join(dir, "nope")}, "nope"},
+		{"file of another project", []string{"batch", "--project", dir, other}, "Other.lean: file is outside the Lake project"},
 		{"bad format", []string{"batch", "--format", "xml", dir}, "--format must be md or json"},
 		{"report without a store", []string{"report", "--db", filepath.Join(dir, "none.db")}, "no store at"},
 	}
