@@ -198,8 +198,3 @@ func printResult(w io.Writer, r *proveResult) {
 		fmt.Fprintf(w, "written to %s\n", r.File)
 	}
 }
-
-// notImplemented is the answer of a mode that is not built yet.
-func notImplemented(what string) error {
-	return fmt.Errorf("%s: %w", what, errNotImplemented)
-}

@@ -62,9 +62,6 @@ func usagef(format string, args ...any) error {
 // errNotProved ends a run that searched properly but found no proof: exit 1.
 var errNotProved = errors.New("not proved")
 
-// errNotImplemented marks modes that later work fills in.
-var errNotImplemented = errors.New("not implemented yet")
-
 // run is main without the process: it parses args, runs one mode and
 // returns the exit status.
 func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
