@@ -7,7 +7,7 @@
 // the file's float activations quantized by the emulated quantize_x kernel. OUT receives per
 // case, little-endian: u32 status (Q35_OK or a Q35_ERR_*), then when OK batch*rows f32 y (from
 // the file's xq), batch*rows f32 y (from x), batch*cols int8 xq and batch f32 sx (from x).
-// The Go test (hip/emu_test.go) compares OUT with quantcore bit for bit; this program also prints
+// The Go test (hip/emulate_test.go) compares OUT with quantcore bit for bit; this program also prints
 // its own count of cases whose outputs equal the file's expected y bit for bit (NaN matches NaN).
 // Exit status: 0 all matched, 1 some mismatch, 2 unreadable input.
 #include <stdint.h>
