@@ -102,7 +102,7 @@ func (b *leanBackend) policy(spec, root string) (search.Policy, error) {
 		return p, nil
 	}
 	b.log.Info().Str("policy", spec).Msg("loading policy")
-	p, err := buildPolicy(spec, b.flags.llm)
+	p, err := buildPolicy(spec, b.flags.llm, leanrpc.SanitizeOptions{AllowNativeDecide: b.flags.allowNativeDecide})
 	if err != nil {
 		return nil, err
 	}
@@ -112,16 +112,20 @@ func (b *leanBackend) policy(spec, root string) (search.Policy, error) {
 
 // buildPolicy reads a policy spec: parts joined by "+", each "portfolio"
 // (core-Lean tactics ranked by goal shape, no training needed) or anything
-// policy.FromSpec reads. The parts are mixed, and every tactic sanitized.
-func buildPolicy(spec string, llm llmFlags) (search.Policy, error) {
-	mix := &policy.Mixture{}
+// policy.FromSpec reads. The parts are mixed, and every tactic sanitized
+// with san, the options the Lean session applies too (a stricter sanitizer
+// here would silently undo --allow-native-decide).
+func buildPolicy(spec string, llm llmFlags, san leanrpc.SanitizeOptions) (search.Policy, error) {
+	mix := &policy.Mixture{Sanitize: san}
+	env := llm.specEnv(nil)
+	env.Sanitize = san
 	for _, part := range strings.Split(spec, "+") {
 		part = strings.TrimSpace(part)
 		if part == "portfolio" {
 			mix.Policies = append(mix.Policies, policy.NewPortfolio())
 			continue
 		}
-		p, err := policy.FromSpec(part, llm.specEnv(nil))
+		p, err := policy.FromSpec(part, env)
 		if err != nil {
 			return nil, usagef("--policy %q: %v", spec, err)
 		}
