@@ -3,6 +3,8 @@ package corpus
 import (
 	"context"
 	"fmt"
+	"maps"
+	"slices"
 
 	"github.com/leanprove/leanprove/search"
 )
@@ -51,7 +53,10 @@ func (s *Store) ProvedTraces() ([]Theorem, error) {
 		if err != nil {
 			return nil, err
 		}
-		for key, r := range results {
+		// In key order: this is training data, and a map's order would
+		// make two trainings on one store differ.
+		for _, key := range slices.Sorted(maps.Keys(results)) {
+			r := results[key]
 			if !r.Proved || r.Root == "" || len(r.Proof) == 0 || seen[key] {
 				continue
 			}

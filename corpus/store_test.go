@@ -3,6 +3,7 @@ package corpus_test
 import (
 	"context"
 	"errors"
+	"fmt"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -184,5 +185,44 @@ func TestStoreRefusesForeignDatabase(t *testing.T) {
 	defer s.Close()
 	if ths, err := s.Theorems(); err != nil || len(ths) != 0 {
 		t.Errorf("fresh store: %d theorems, %v", len(ths), err)
+	}
+}
+
+// ProvedTraces is training data: it must come out in the same order every
+// time (run order, then theorem key), or two trainings on one store differ.
+func TestProvedTracesOrderIsStable(t *testing.T) {
+	s, _ := openStore(t)
+	defer s.Close()
+	id, err := s.PutRun(corpus.Manifest{Policy: "test"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var entries []corpus.CacheEntry
+	var want []string
+	for i := range 12 {
+		name := fmt.Sprintf("T%02d", i)
+		root := search.State{Goals: []string{"⊢ goal " + name}}
+		entries = append(entries, corpus.CacheEntry{StateKey: corpus.StateKey(root), Tactic: "done",
+			Step: search.Step{Outcome: search.OutcomeProved}})
+		if err := s.PutResult(id, name, corpus.Result{Proved: true, Proof: []string{"done"}, Root: root.String()}); err != nil {
+			t.Fatal(err)
+		}
+		want = append(want, name)
+	}
+	if err := s.CachePutAll(entries); err != nil {
+		t.Fatal(err)
+	}
+	for range 5 {
+		got, err := s.ProvedTraces()
+		if err != nil {
+			t.Fatal(err)
+		}
+		var names []string
+		for _, th := range got {
+			names = append(names, th.FullName)
+		}
+		if strings.Join(names, ",") != strings.Join(want, ",") {
+			t.Fatalf("order %v, want %v", names, want)
+		}
 	}
 }
