@@ -185,7 +185,6 @@ type plainProgress struct {
 	w           io.Writer
 	mu          sync.Mutex
 	total, done int
-	proved      int
 }
 
 func (p *plainProgress) Start(total, done int) {
@@ -203,7 +202,6 @@ func (p *plainProgress) Finished(r theoremResult) {
 	switch {
 	case r.fullyProved():
 		status = "proved"
-		p.proved++
 	case r.Proved:
 		status = "proved, assuming " + strings.Join(r.Assuming, ", ")
 	}
