@@ -114,7 +114,7 @@ func runBench(ctx context.Context, e *env, args []string) error {
 		}
 		defer st.Close()
 		rep.RunID, err = st.PutRun(corpus.Manifest{Project: "replay:" + tf.files.String(), Toolchain: "none (replay)",
-			Policy: *spec, Mode: m.String(), Seed: *seed, Started: time.Now().UTC(), GitCommit: gitCommit(),
+			Policy: *spec, Mode: m.String(), Seed: *seed, Started: time.Now().UTC(), GitCommit: proverCommit(),
 			Budget: map[string]string{"expansions": strconv.Itoa(*budget), "calls": strconv.Itoa(*calls),
 				"candidates": strconv.Itoa(*candidates), "workers": strconv.Itoa(*workers), "wall": wall.String()}})
 		if err != nil {
