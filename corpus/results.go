@@ -170,9 +170,13 @@ func (s *Store) CachePut(stateKey, tactic string, st search.Step) error {
 	if err != nil {
 		return err
 	}
-	return s.db.Update(func(tx *bolt.Tx) error {
+	err = s.db.Update(func(tx *bolt.Tx) error {
 		return tx.Bucket(bucketCache).Put(cacheKey(stateKey, tactic), data)
 	})
+	if err != nil {
+		return fmt.Errorf("store proof cache in %s: %w", s.path, err)
+	}
+	return nil
 }
 
 // CacheGet returns the recorded outcome of tactic in the state, if any.
@@ -187,8 +191,11 @@ func (s *Store) CacheGet(stateKey, tactic string) (search.Step, bool, error) {
 		found = true
 		return json.Unmarshal(v, &c)
 	})
-	if err != nil || !found {
-		return search.Step{}, false, err
+	if err != nil {
+		return search.Step{}, false, fmt.Errorf("read proof cache from %s: %w", s.path, err)
+	}
+	if !found {
+		return search.Step{}, false, nil
 	}
 	return search.Step{Outcome: c.Outcome, State: search.State{Goals: c.Goals}, Message: c.Message}, true, nil
 }
@@ -202,7 +209,7 @@ type CacheEntry struct {
 
 // CachePutAll records several outcomes in one transaction.
 func (s *Store) CachePutAll(entries []CacheEntry) error {
-	return s.db.Update(func(tx *bolt.Tx) error {
+	err := s.db.Update(func(tx *bolt.Tx) error {
 		b := tx.Bucket(bucketCache)
 		for _, e := range entries {
 			data, err := json.Marshal(CachedStep{Outcome: e.Step.Outcome, Goals: e.Step.State.Goals, Message: e.Step.Message})
@@ -215,4 +222,8 @@ func (s *Store) CachePutAll(entries []CacheEntry) error {
 		}
 		return nil
 	})
+	if err != nil {
+		return fmt.Errorf("store proof cache in %s: %w", s.path, err)
+	}
+	return nil
 }
