@@ -114,7 +114,7 @@ func writeJSON(w io.Writer, v any) error {
 
 func runCorpusImport(ctx context.Context, e *env, args []string) error {
 	fs := newFlagSet(e, "corpus import")
-	db := fs.String("db", "prove.db", "bbolt store to import into")
+	db := fs.String("db", defaultDB, "bbolt store to import into (the one prove batch, report and policy train --from-db use)")
 	skipBad := fs.Bool("skip-bad", false, "skip malformed records (counted) instead of failing")
 	asJSON := fs.Bool("json", false, "print the summary as JSON")
 	if err := parseFlags(fs, args); err != nil {
