@@ -35,6 +35,17 @@ type LearnedParams struct {
 	// times FitPenalty.
 	FitFloor   float64 `json:"fit_floor"`
 	FitPenalty float64 `json:"fit_penalty"`
+	// AltWeight is the share of a neighbour's vote given to its tactic
+	// filled with the second best matching hypothesis (see template.fill).
+	AltWeight float64 `json:"alt_weight"`
+	// LemmaWeight scales the votes for generated tactics: a neighbour's
+	// tactic shape with its one cited lemma replaced by a lemma the
+	// neighbours cite most (see generate.go).
+	LemmaWeight float64 `json:"lemma_weight"`
+	// LemmaShapes and LemmaNames are how many shapes and lemmas are
+	// combined.
+	LemmaShapes int `json:"lemma_shapes"`
+	LemmaNames  int `json:"lemma_names"`
 }
 
 func (p LearnedParams) withDefaults() LearnedParams {
@@ -58,6 +69,18 @@ func (p LearnedParams) withDefaults() LearnedParams {
 	}
 	if p.FitPenalty == 0 {
 		p.FitPenalty = 0.2
+	}
+	if p.AltWeight == 0 {
+		p.AltWeight = 0.3
+	}
+	if p.LemmaWeight == 0 {
+		p.LemmaWeight = 0.3
+	}
+	if p.LemmaShapes <= 0 {
+		p.LemmaShapes = 6
+	}
+	if p.LemmaNames <= 0 {
+		p.LemmaNames = 8
 	}
 	if p.FrequencyTop <= 0 {
 		p.FrequencyTop = 40
@@ -102,6 +125,7 @@ type recordedState struct {
 	generality float64 // how many training tactics share tmpl's abstract text
 	hyps       []hypothesis
 	hypToks    [][]uint32
+	lemma      lemmaUse
 }
 
 // Train builds a learned policy from examples and calibrates its priors on
@@ -151,8 +175,9 @@ func build(examples []Example, p LearnedParams, cal calibration) *Learned {
 		}
 		hyps := g.Hyps
 		toks := hypTypeTokens(hyps)
+		tmpl := makeTemplate(corpus.NormalizeTactic(ex.Tactic), hyps, targetBinders(g.Target))
 		l.recorded = append(l.recorded, recordedState{
-			tmpl: makeTemplate(corpus.NormalizeTactic(ex.Tactic), hyps, targetBinders(g.Target)), hyps: hyps, hypToks: toks})
+			tmpl: tmpl, hyps: hyps, hypToks: toks, lemma: findLemmas(tmpl)})
 	}
 	shapes := map[string]int{}
 	for _, r := range l.recorded {
@@ -219,16 +244,23 @@ type scoredTactic struct {
 func (l *Learned) score(s search.State) []scoredTactic {
 	votes := map[string]float64{}
 	total := 0.0
-	for _, nb := range l.neighbors(s) {
-		if len(s.Goals) == 0 {
-			break
-		}
+	nbs := l.neighbors(s)
+	weights := make([]float64, len(nbs))
+	altWeight := max(l.params.AltWeight, 0)
+	for i, nb := range nbs {
 		w := math.Pow(float64(nb.sim), l.params.Sharpen) * math.Pow(nb.generality, max(l.params.GeneralityBoost, 0))
 		if nb.fit < l.params.FitFloor {
 			w *= max(l.params.FitPenalty, 0)
 		}
+		weights[i] = w
 		votes[nb.tactic] += w
 		total += w
+		if nb.alt != "" && nb.fit > 0 {
+			votes[nb.alt] += w * altWeight * min(nb.altFit/nb.fit, 1)
+		}
+	}
+	if total > 0 && l.params.LemmaWeight > 0 {
+		l.voteLemmaFills(nbs, weights, total, votes)
 	}
 	// Normalize the neighbour vote, then mix in the frequency prior so the
 	// two parts keep their weights whatever the similarity scale.
@@ -267,6 +299,9 @@ type neighbor struct {
 	generality float64
 	fit        float64
 	tactic     string // the recorded tactic, re-filled for the query
+	alt        string // the same with the second best hypothesis, or ""
+	altFit     float64
+	lemma      lemmaUse // the global names the recorded tactic cites
 }
 
 // neighbors returns the most similar recorded states to s with their
@@ -317,8 +352,9 @@ func (l *Learned) neighbors(s search.State) []neighbor {
 	for i := len(out) - 1; i >= 0; i-- {
 		it := heap.Pop(h).(simItem)
 		r := l.recorded[it.example]
-		text, fit := r.tmpl.fill(r.hyps, r.hypToks, matcher)
-		out[i] = neighbor{sim: it.sim, tactic: text, fit: fit, generality: r.generality}
+		text, fit, alt, altFit := r.tmpl.fill(r.hyps, r.hypToks, matcher)
+		out[i] = neighbor{sim: it.sim, tactic: text, fit: fit, alt: alt, altFit: altFit,
+			generality: r.generality, lemma: r.lemma}
 	}
 	return out
 }

@@ -119,7 +119,8 @@ func TestModelFileErrors(t *testing.T) {
 		{"empty", "", "empty"},
 		{"not a model", "hello\n", "header"},
 		{"future version", "leanprove learned-policy v9\n{}", "version 9"},
-		{"bad body", "leanprove learned-policy v1\n{\"examples\": 3}", "body"},
+		{"old version", "leanprove learned-policy v1\n{}", "retrain"},
+		{"bad body", "leanprove learned-policy v2\n{\"examples\": 3}", "body"},
 	}
 	for _, tt := range tests {
 		_, err := policy.ReadLearned(strings.NewReader(tt.text))
@@ -131,7 +132,7 @@ func TestModelFileErrors(t *testing.T) {
 	if err := policy.Train(smallExamples(), policy.LearnedParams{}).Write(&buf); err != nil {
 		t.Fatal(err)
 	}
-	if !strings.HasPrefix(buf.String(), "leanprove learned-policy v1\n") {
+	if !strings.HasPrefix(buf.String(), "leanprove learned-policy v2\n") {
 		t.Errorf("header %q", strings.SplitN(buf.String(), "\n", 2)[0])
 	}
 	if _, err := policy.LoadLearned(filepath.Join(t.TempDir(), "missing")); err == nil {

@@ -14,7 +14,7 @@ import (
 // the format version, raised whenever the body changes meaning.
 const (
 	modelMagic   = "leanprove learned-policy"
-	modelVersion = 1
+	modelVersion = 2 // 2: alternative hypothesis fills and lemma-filled shapes (alt_weight, lemma_*)
 )
 
 // modelBody is what a model file holds after its header line. A k-NN model

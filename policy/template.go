@@ -107,9 +107,10 @@ func hypTypeTokens(hyps []hypothesis) [][]uint32 {
 // sat at position fromEnd counted from the last hypothesis, with sorted type
 // tokens tok. The score prefers equal names, then similar types, then the
 // same position from the end (the most recent hypothesis is often the one a
-// tactic uses). ok is false when the query has no named hypotheses.
-func (m *hypMatcher) match(h hypothesis, tok []uint32, fromEnd int, taken map[string]bool) (name string, score float64, ok bool) {
-	best := -1.0
+// tactic uses). ok is false when the query has no named hypotheses. runnerUp
+// is the second best choice ("" when there is none), with its score.
+func (m *hypMatcher) match(h hypothesis, tok []uint32, fromEnd int, taken map[string]bool) (best hypChoice, runnerUp hypChoice, ok bool) {
+	best.Score, runnerUp.Score = -1, -1
 	for i, q := range m.query {
 		if strings.ContainsRune(q.Name, '✝') {
 			continue
@@ -124,54 +125,88 @@ func (m *hypMatcher) match(h hypothesis, tok []uint32, fromEnd int, taken map[st
 		if taken[q.Name] {
 			s -= 1 // two recorded hypotheses want two query hypotheses
 		}
-		if s > best {
-			best, name = s, q.Name
+		switch {
+		case s > best.Score:
+			runnerUp = best
+			best = hypChoice{q.Name, s}
+		case s > runnerUp.Score && q.Name != best.Name:
+			runnerUp = hypChoice{q.Name, s}
 		}
 	}
-	return name, max(best, 0), name != ""
+	best.Score, runnerUp.Score = max(best.Score, 0), max(runnerUp.Score, 0)
+	return best, runnerUp, best.Name != ""
+}
+
+// hypChoice is a query hypothesis chosen for a slot and how well it fits.
+type hypChoice struct {
+	Name  string
+	Score float64
 }
 
 // fill writes the template for the query: every slot takes the matching
 // query hypothesis. recorded holds the recorded state's hypotheses and their
 // type tokens. fit is the worst match score over the slots (1 without
 // slots): how well the query's hypotheses stand in for the recorded ones.
-func (t template) fill(recorded []hypothesis, recordedTok [][]uint32, m *hypMatcher) (text string, fit float64) {
+// When the template refers to exactly one recorded hypothesis, alt is the
+// text with the query's second best match for it instead, and altFit its
+// score ("" and 0 otherwise): a tactic such as "simp [h]" or "exact h" is
+// often right with another hypothesis than the likeliest one.
+func (t template) fill(recorded []hypothesis, recordedTok [][]uint32, m *hypMatcher) (text string, fit float64, alt string, altFit float64) {
 	if len(t.Slots) == 0 {
-		return t.Text, 1
+		return t.Text, 1, "", 0
 	}
 	fit = 1
-	var b strings.Builder
-	prev := 0
 	chosen := map[int]string{}
 	taken := map[string]bool{}
+	only, single := -1, true
+	var second hypChoice
 	for _, s := range t.Slots {
 		if s.Hyp < 0 {
-			b.WriteString(t.Text[prev:s.Start])
-			if s.Binder < len(m.binders) {
-				b.WriteString(s.Prefix + m.binders[s.Binder])
-			} else {
-				b.WriteString(t.Text[s.Start:s.End])
-			}
-			prev = s.End
 			continue
 		}
-		name, ok := chosen[s.Hyp]
-		if !ok {
-			var score float64
-			name, score, ok = m.match(recorded[s.Hyp], recordedTok[s.Hyp], len(recorded)-1-s.Hyp, taken)
-			if !ok {
-				name, score = recorded[s.Hyp].Name, 0
-			}
-			chosen[s.Hyp] = name
-			taken[name] = true
-			fit = min(fit, score)
+		if only >= 0 && s.Hyp != only {
+			single = false
 		}
+		if _, ok := chosen[s.Hyp]; ok {
+			continue
+		}
+		only = s.Hyp
+		best, runnerUp, ok := m.match(recorded[s.Hyp], recordedTok[s.Hyp], len(recorded)-1-s.Hyp, taken)
+		if !ok {
+			best = hypChoice{recorded[s.Hyp].Name, 0}
+		}
+		second = runnerUp
+		chosen[s.Hyp] = best.Name
+		taken[best.Name] = true
+		fit = min(fit, best.Score)
+	}
+	text = t.write(chosen, m)
+	if only >= 0 && single && second.Name != "" {
+		chosen[only] = second.Name
+		alt, altFit = t.write(chosen, m), second.Score
+	}
+	return text, fit, alt, altFit
+}
+
+// write puts the chosen query hypothesis into every hypothesis slot and the
+// query's binder names into binder slots.
+func (t template) write(chosen map[int]string, m *hypMatcher) string {
+	var b strings.Builder
+	prev := 0
+	for _, s := range t.Slots {
 		b.WriteString(t.Text[prev:s.Start])
-		b.WriteString(name)
+		switch {
+		case s.Hyp >= 0:
+			b.WriteString(chosen[s.Hyp])
+		case s.Binder < len(m.binders):
+			b.WriteString(s.Prefix + m.binders[s.Binder])
+		default:
+			b.WriteString(t.Text[s.Start:s.End])
+		}
 		prev = s.End
 	}
 	b.WriteString(t.Text[prev:])
-	return b.String(), fit
+	return b.String()
 }
 
 // abstractText writes a template with "□" for its slots: the key under

@@ -34,7 +34,7 @@ func TestTemplateFill(t *testing.T) {
 	}
 	for _, tt := range tests {
 		tm := makeTemplate(tt.tactic, recorded.Hyps, targetBinders(recorded.Target))
-		got, fit := tm.fill(recorded.Hyps, toks, m)
+		got, fit, _, _ := tm.fill(recorded.Hyps, toks, m)
 		if got != tt.want {
 			t.Errorf("fill(%q) = %q, want %q", tt.tactic, got, tt.want)
 		}
@@ -46,7 +46,7 @@ func TestTemplateFill(t *testing.T) {
 	rec2 := parseGoal("p q : Prop\nhp : p\nhq : q\n⊢ p ∧ q")
 	q2 := newHypMatcher(parseGoal("r s : Prop\nhr : r\nhs : s\n⊢ r ∧ s"))
 	tm := makeTemplate("exact ⟨hp, hq⟩", rec2.Hyps, nil)
-	if got, _ := tm.fill(rec2.Hyps, hypTypeTokens(rec2.Hyps), q2); got != "exact ⟨hr, hs⟩" {
+	if got, _, _, _ := tm.fill(rec2.Hyps, hypTypeTokens(rec2.Hyps), q2); got != "exact ⟨hr, hs⟩" {
 		t.Errorf("got %q", got)
 	}
 }
