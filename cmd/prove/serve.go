@@ -20,7 +20,7 @@ import (
 const (
 	codeBusy      = -32001 // every search slot is taken
 	codeCancelled = -32800 // the request was cancelled (LSP's RequestCancelled)
-	codeFailed    = -32002 // the search could not run (no Lean, bad input…)
+	codeFailed    = -32002 // the search could not run (no Lean, a file that does not parse…)
 )
 
 // serviceLimits bound what one client can ask of the service.
@@ -221,6 +221,10 @@ func (h *serviceHandler) startProve(conn *jsonrpc2.Conn, req *jsonrpc2.Request) 
 			replyErr(rctx, conn, req, codeCancelled, fmt.Sprintf("request took longer than the server's --request-timeout of %v", s.limits.requestTimeout))
 		case ctx.Err() != nil:
 			replyErr(rctx, conn, req, codeCancelled, "cancelled")
+		case errors.As(err, new(usageError)):
+			// A mode, policy or budget the request got wrong: the client's
+			// to fix, not a failure of the service.
+			replyErr(rctx, conn, req, jsonrpc2.CodeInvalidParams, err.Error())
 		default:
 			replyErr(rctx, conn, req, codeFailed, err.Error())
 		}

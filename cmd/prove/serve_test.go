@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/rs/zerolog"
+	"github.com/sourcegraph/jsonrpc2"
 )
 
 // rawClient speaks the service's wire format by hand, so tests can also
@@ -272,5 +273,20 @@ func TestServiceProverFailure(t *testing.T) {
 	c.call(1, "prove", map[string]any{"theorem": "x"})
 	if r := c.recv(); r.Error == nil || r.Error.Code != codeFailed || r.Error.Message != "lake not found" {
 		t.Errorf("failed search answered %+v", r.Error)
+	}
+}
+
+// TestServiceBadRequestParams: a request the backend refuses as a usage
+// error (an unknown mode, say) is invalid params, not a service failure.
+func TestServiceBadRequestParams(t *testing.T) {
+	b := newLeanBackend(&proveFlags{selection: "puct", candidates: 4}, zerolog.Nop())
+	refuse := func(ctx context.Context, req proveRequest) (*proveResult, error) {
+		_, err := b.searchParams(req)
+		return nil, err
+	}
+	c, _, _ := startService(t, refuse, serviceLimits{})
+	c.call(1, "prove", map[string]any{"theorem": "x", "mode": "dfs"})
+	if r := c.recv(); r.Error == nil || r.Error.Code != jsonrpc2.CodeInvalidParams || !strings.Contains(r.Error.Message, "dfs") {
+		t.Errorf("request with an unknown mode answered %+v, want invalid params naming it", r.Error)
 	}
 }
