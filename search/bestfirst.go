@@ -141,17 +141,10 @@ func (b *bestFirst) handle(j *job) {
 			}
 		}
 	case jobApply:
-		e := &n.edges[j.edge]
 		if j.err != nil {
-			s.stats.ProverErrors++
-			e.fails++
-			e.status = untried
-			if e.fails >= 2 {
-				e.status, e.msg = failed, "prover error: "+truncate(j.err.Error(), 200)
-				s.checkDead(n)
-				return
+			if s.proverFailed(n, j.edge, j.err) {
+				b.push(n, j.edge)
 			}
-			b.push(n, j.edge)
 			return
 		}
 		s.applyStep(n, j.edge, j.step)

@@ -161,6 +161,23 @@ func hasTactic(edges []edge, tactic string) bool {
 	return false
 }
 
+// proverFailed records that the prover, not the tactic, failed on edge ei
+// of n: the edge goes back to untried for one retry on a later selection,
+// and fails for good on the second error. It reports whether the edge may
+// be retried.
+func (s *searcher) proverFailed(n *node, ei int, err error) (retry bool) {
+	e := &n.edges[ei]
+	s.stats.ProverErrors++
+	e.fails++
+	e.status = untried
+	if e.fails < 2 {
+		return true
+	}
+	e.status, e.msg = failed, "prover error: "+truncate(err.Error(), 200)
+	s.checkDead(n)
+	return false
+}
+
 // stepResult says what applying a tactic did to the graph.
 type stepResult uint8
 

@@ -307,17 +307,9 @@ func (m *mcts) leafWork(pl *playout, n *node) {
 func (m *mcts) handleApply(pl *playout, j *job) {
 	s := m.s
 	n, ei := j.node, j.edge
-	e := &n.edges[ei]
 	if j.err != nil {
-		// The prover failed, not the tactic: the edge is not applied. Retry
-		// it once on a later selection, then give up on it.
-		s.stats.ProverErrors++
-		e.fails++
-		e.status = untried
-		if e.fails >= 2 {
-			e.status, e.msg = failed, "prover error: "+truncate(j.err.Error(), 200)
-			s.checkDead(n)
-		}
+		// The prover failed, not the tactic: the edge is not applied.
+		s.proverFailed(n, ei, j.err)
 		m.endPlayout(pl, backupAbort)
 		return
 	}
