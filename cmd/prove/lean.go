@@ -204,14 +204,10 @@ func (b *leanBackend) prove(ctx context.Context, req proveRequest) (*proveResult
 		if err != nil {
 			return nil, fmt.Errorf("verify proof of %s: %w", req.Theorem, err)
 		}
-		switch v.Status {
-		case leanrpc.Verified, leanrpc.VerifiedAssuming:
-			out.Proved, out.Proof, out.Assuming = true, res.Proof, v.Assumes
-			out.Stop = v.Status.String()
+		applyVerdict(out, v, res.Proof)
+		if out.Proved {
 			out.Steps = proofSteps(res.Tree(), res.Proof)
-		default:
-			out.Stop = "proof rejected on verification: " + v.Reason
-			out.Proof = res.Proof
+		} else {
 			log.Warn().Strs("proof", res.Proof).Str("reason", v.Reason).Msg("search found a proof that did not verify")
 		}
 	}
@@ -223,6 +219,27 @@ func (b *leanBackend) prove(ctx context.Context, req proveRequest) (*proveResult
 	}
 	out.Elapsed = time.Since(start)
 	return out, nil
+}
+
+// unprovenImport stands for the declaration a proof assumes when Lean's
+// axiom audit shows sorryAx but no declaration of the file before the
+// theorem uses sorry: the sorry is in an imported module.
+const unprovenImport = "declarations of imported modules"
+
+// applyVerdict records what verification concluded about proof. A proof
+// that depends on sorryAx is proved assuming something, always named: an
+// empty Assuming would count it as plainly proved.
+func applyVerdict(out *proveResult, v leanrpc.Verdict, proof []string) {
+	out.Proof = proof
+	switch v.Status {
+	case leanrpc.Verified, leanrpc.VerifiedAssuming:
+		out.Proved, out.Assuming, out.Stop = true, v.Assumes, v.Status.String()
+		if v.Status == leanrpc.VerifiedAssuming && len(out.Assuming) == 0 {
+			out.Assuming = []string{unprovenImport}
+		}
+	default:
+		out.Stop = "proof rejected on verification: " + v.Reason
+	}
 }
 
 // searchParams turns a request's budget into search parameters.

@@ -67,3 +67,35 @@ func TestBuildPolicyHonoursAllowNativeDecide(t *testing.T) {
 		}
 	}
 }
+
+func TestApplyVerdict(t *testing.T) {
+	proof := []string{"exact lemma1"}
+	tests := []struct {
+		name         string
+		v            leanrpc.Verdict
+		fullyProved  bool
+		proved       bool
+		wantAssuming []string
+	}{
+		{"verified", leanrpc.Verdict{Status: leanrpc.Verified}, true, true, nil},
+		{"assuming a lemma of the file", leanrpc.Verdict{Status: leanrpc.VerifiedAssuming, Assumes: []string{"lemma1"}}, false, true, []string{"lemma1"}},
+		// sorryAx through an imported module: Lean names no declaration of
+		// the file, and the proof must still not count as plainly proved.
+		{"assuming an imported sorry", leanrpc.Verdict{Status: leanrpc.VerifiedAssuming}, false, true, []string{unprovenImport}},
+		{"rejected", leanrpc.Verdict{Status: leanrpc.Rejected, Reason: "line 3: type mismatch"}, false, false, nil},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			var out proveResult
+			applyVerdict(&out, tt.v, proof)
+			r := theoremResult{Proved: out.Proved, Assuming: out.Assuming}
+			if out.Proved != tt.proved || r.fullyProved() != tt.fullyProved || !slices.Equal(out.Assuming, tt.wantAssuming) {
+				t.Errorf("applyVerdict(%+v) = proved %v, assuming %q (fully proved %v); want proved %v, assuming %q",
+					tt.v, out.Proved, out.Assuming, r.fullyProved(), tt.proved, tt.wantAssuming)
+			}
+			if !slices.Equal(out.Proof, proof) {
+				t.Errorf("proof = %q, want %q", out.Proof, proof)
+			}
+		})
+	}
+}
