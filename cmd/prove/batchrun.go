@@ -94,7 +94,10 @@ func (b *batchRunner) run(ctx context.Context, id string, manifest []kv, targets
 	defer b.progress.Stop()
 
 	var mu sync.Mutex // guards done
-	p := pool.New().WithContext(ctx).WithMaxGoroutines(b.workers)
+	// A failing store stops the batch at once (its results could not be
+	// kept), and that failure, not the cancellation of the others, is the
+	// error the batch returns.
+	p := pool.New().WithContext(ctx).WithCancelOnError().WithFirstError().WithMaxGoroutines(b.workers)
 	for _, t := range todo {
 		p.Go(func(ctx context.Context) error {
 			r, err := b.proveOne(ctx, t)

@@ -147,6 +147,31 @@ func TestBatchStoreFailureStopsTheBatch(t *testing.T) {
 	}
 }
 
+// TestBatchStoreFailureStopsTheOtherSearches: once a result cannot be
+// stored, no further search runs (each would be lost too), and the error
+// is the store's, not an interruption to resume from.
+func TestBatchStoreFailureStopsTheOtherSearches(t *testing.T) {
+	store := newMemStore()
+	store.failPut = true
+	var mu sync.Mutex
+	var searched []string
+	prove := func(ctx context.Context, req proveRequest) (*proveResult, error) {
+		if ctx.Err() == nil {
+			mu.Lock()
+			searched = append(searched, req.Theorem)
+			mu.Unlock()
+		}
+		return &proveResult{Theorem: req.Theorem, Stop: "expansions"}, nil
+	}
+	_, err := newTestRunner(prove, store, 1).run(context.Background(), "r", nil, targetsNamed("a", "b", "c"))
+	if err == nil || !strings.Contains(err.Error(), "disk full") || errors.Is(err, context.Canceled) {
+		t.Errorf("err = %v, want only the store's failure", err)
+	}
+	if len(searched) != 1 {
+		t.Errorf("searches run after the store failed: %v, want only the first", searched)
+	}
+}
+
 func TestRunIDDependsOnWhatTheRunComputes(t *testing.T) {
 	a := runID(targetsNamed("x", "y"), []kv{{"policy", "p"}, {"started", "monday"}})
 	b := runID(targetsNamed("y", "x"), []kv{{"policy", "p"}, {"started", "tuesday"}})
