@@ -56,12 +56,24 @@ func FindTheorem(ctx context.Context, projectDir, fullName string) (*Target, err
 	if err := CheckLakeProject(root); err != nil {
 		return nil, err
 	}
+	files, err := LeanFiles(ctx, root)
+	if err != nil {
+		return nil, fmt.Errorf("find %s in %s: %w", fullName, root, err)
+	}
+	return findIn(ctx, root, files, fullName)
+}
+
+// LeanFiles lists the .lean source files under dir in lexical order: every
+// one but lakefile.lean, outside hidden folders (.lake, .git), build and
+// lake-packages, which hold dependencies and build output, not the
+// project's own sources.
+func LeanFiles(ctx context.Context, dir string) ([]string, error) {
 	var files []string
-	err = filepath.WalkDir(root, func(path string, d fs.DirEntry, err error) error {
+	err := filepath.WalkDir(dir, func(path string, d fs.DirEntry, err error) error {
 		if err != nil {
 			return err
 		}
-		if d.IsDir() && path != root && (strings.HasPrefix(d.Name(), ".") || d.Name() == "lake-packages" || d.Name() == "build") {
+		if d.IsDir() && path != dir && (strings.HasPrefix(d.Name(), ".") || d.Name() == "lake-packages" || d.Name() == "build") {
 			return filepath.SkipDir
 		}
 		if !d.IsDir() && strings.HasSuffix(path, ".lean") && d.Name() != "lakefile.lean" {
@@ -69,10 +81,7 @@ func FindTheorem(ctx context.Context, projectDir, fullName string) (*Target, err
 		}
 		return ctx.Err()
 	})
-	if err != nil {
-		return nil, fmt.Errorf("find %s in %s: %w", fullName, root, err)
-	}
-	return findIn(ctx, root, files, fullName)
+	return files, err
 }
 
 // FindTheoremInFile is FindTheorem restricted to one file of the project.

@@ -3,7 +3,6 @@ package main
 import (
 	"context"
 	"fmt"
-	"io/fs"
 	"os"
 	"path/filepath"
 	"sort"
@@ -45,21 +44,15 @@ func findTargets(ctx context.Context, paths []string) (*foundTargets, error) {
 			}
 			continue
 		}
-		err = filepath.WalkDir(p, func(path string, d fs.DirEntry, err error) error {
-			if err != nil {
-				return err
-			}
-			if d.IsDir() && path != p && (strings.HasPrefix(d.Name(), ".") || d.Name() == "lake-packages" || d.Name() == "build") {
-				return filepath.SkipDir
-			}
-			if !d.IsDir() && strings.HasSuffix(path, ".lean") && d.Name() != "lakefile.lean" && !seen[path] {
-				seen[path] = true
-				files = append(files, path)
-			}
-			return ctx.Err()
-		})
+		under, err := leanrpc.LeanFiles(ctx, p)
 		if err != nil {
 			return nil, fmt.Errorf("batch path %s: %w", p, err)
+		}
+		for _, f := range under {
+			if !seen[f] {
+				seen[f] = true
+				files = append(files, f)
+			}
 		}
 	}
 
