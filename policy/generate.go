@@ -88,10 +88,10 @@ func abstractLemma(text, name string) (string, bool) {
 	}
 }
 
-// voteLemmaFills adds to votes the best shapes of the neighbours filled with
-// the lemmas they cite most. weights are the neighbours' votes, total their
-// sum.
-func (l *Learned) voteLemmaFills(nbs []neighbor, weights []float64, total float64, votes map[string]float64) {
+// lemmaFills returns the best shapes of the neighbours filled with the
+// lemmas they cite most, with their votes. weights are the neighbours'
+// votes, total their sum.
+func (l *Learned) lemmaFills(nbs []neighbor, weights []float64, total float64) map[string]float64 {
 	shapes := map[string]float64{}
 	lemmas := map[string]float64{}
 	for i, nb := range nbs {
@@ -109,11 +109,19 @@ func (l *Learned) voteLemmaFills(nbs []neighbor, weights []float64, total float6
 	topShapes := topKeys(shapes, l.params.LemmaShapes)
 	topLemmas := topKeys(lemmas, l.params.LemmaNames)
 	scale := l.params.LemmaWeight / total
+	votes := make(map[string]float64, len(topShapes)*len(topLemmas))
 	for _, sh := range topShapes {
 		for _, lm := range topLemmas {
 			votes[strings.Replace(sh, lemmaMark, lm, 1)] += scale * shapes[sh] * lemmas[lm]
 		}
 	}
+	return votes
+}
+
+// tacticHead is a tactic's name: its first word.
+func tacticHead(t string) string {
+	head, _, _ := strings.Cut(t, " ")
+	return head
 }
 
 // topKeys returns the k keys of m with the largest values, ties broken by

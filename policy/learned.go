@@ -3,8 +3,8 @@ package policy
 import (
 	"container/heap"
 	"context"
+	"hash/fnv"
 	"math"
-	"sort"
 	"sync"
 
 	"github.com/leanprove/leanprove/corpus"
@@ -46,6 +46,9 @@ type LearnedParams struct {
 	// combined.
 	LemmaShapes int `json:"lemma_shapes"`
 	LemmaNames  int `json:"lemma_names"`
+	// NoRanker keeps the hand-made mixture instead of fitting ranking
+	// weights (rank.go).
+	NoRanker bool `json:"no_ranker,omitempty"`
 }
 
 func (p LearnedParams) withDefaults() LearnedParams {
@@ -108,6 +111,8 @@ type Learned struct {
 
 	recorded []recordedState
 	freq     []search.Candidate // most frequent tactics
+	counts   map[string]int     // normalized tactic → occurrences
+	ranker   []float64          // fitted ranking weights (rank.go), or nil
 	calib    calibration
 
 	scratch sync.Pool // *[]float32 of len(examples)
@@ -128,29 +133,63 @@ type recordedState struct {
 	lemma      lemmaUse
 }
 
-// Train builds a learned policy from examples and calibrates its priors on
-// a held-out tenth of them (split by state text hash), then rebuilds the
-// index on all examples.
+// rankFolds is how many parts the training theorems are cut into to fit
+// the ranking weights: each part is scored by a policy built on the others.
+const rankFolds = 5
+
+// Train builds a learned policy from examples. Its ranking weights are fitted
+// by cross-fitting: the theorems (by name when examples carry one, else by
+// state text) are cut into rankFolds parts, and each part is scored by a
+// policy built on the other parts. The calibration of the priors is fitted
+// on the first part. The index is then rebuilt on all examples.
 func Train(examples []Example, p LearnedParams) *Learned {
 	p = p.withDefaults()
-	var fit, held []Example
+	folds := make([][]Example, rankFolds)
 	for _, ex := range examples {
-		if corpus.IsDev(ex.State, 10) {
-			held = append(held, ex)
-		} else {
-			fit = append(fit, ex)
+		key := ex.Theorem
+		if key == "" {
+			key = ex.State
 		}
+		// Salted: corpus.Split uses the plain name hash, whose residues
+		// would line up with a dev split's.
+		h := fnv.New64a()
+		h.Write([]byte(key + "#fold"))
+		f := int(h.Sum64() % rankFolds)
+		folds[f] = append(folds[f], ex)
 	}
-	cal := calibration{}
-	if len(fit) > 0 && len(held) > 0 {
-		cal = fitCalibration(build(fit, p, calibration{}), held)
+	var groups []rankGroup
+	var first *Learned
+	for f, held := range folds {
+		var rest []Example
+		for g, part := range folds {
+			if g != f {
+				rest = append(rest, part...)
+			}
+		}
+		if len(held) == 0 || len(rest) == 0 {
+			continue
+		}
+		inner := build(rest, p, nil, calibration{})
+		if first == nil {
+			first = inner
+		}
+		if p.NoRanker {
+			break
+		}
+		groups = append(groups, rankGroups(inner, held)...)
 	}
-	return build(examples, p, cal)
+	if first == nil {
+		return build(examples, p, nil, calibration{})
+	}
+	ranker := fitRanker(groups)
+	first.ranker = ranker
+	cal := fitCalibration(first, folds[0])
+	return build(examples, p, ranker, cal)
 }
 
 // build indexes examples without calibrating.
-func build(examples []Example, p LearnedParams, cal calibration) *Learned {
-	l := &Learned{params: p, examples: examples, featureID: map[string]int32{}, calib: cal}
+func build(examples []Example, p LearnedParams, ranker []float64, cal calibration) *Learned {
+	l := &Learned{params: p, examples: examples, featureID: map[string]int32{}, calib: cal, ranker: ranker}
 	counts := make([]map[int32]int, len(examples))
 	df := []int{}
 	for i, ex := range examples {
@@ -204,6 +243,10 @@ func build(examples []Example, p LearnedParams, cal calibration) *Learned {
 		}
 		l.norms[i] = float32(math.Sqrt(norm))
 	}
+	l.counts = make(map[string]int, len(examples))
+	for _, ex := range examples {
+		l.counts[corpus.NormalizeTactic(ex.Tactic)]++
+	}
 	l.freq = rankByCount(examples)
 	if len(l.freq) > p.FrequencyTop {
 		l.freq = l.freq[:p.FrequencyTop]
@@ -233,65 +276,6 @@ func (l *Learned) Propose(ctx context.Context, s search.State, k int) ([]search.
 		out[i] = search.Candidate{Tactic: c.tactic, Prior: l.calib.prior(c.share)}
 	}
 	return out, nil
-}
-
-type scoredTactic struct {
-	tactic string
-	share  float64 // of the total vote, in [0, 1]
-}
-
-// score ranks every candidate tactic for s by its share of the vote.
-func (l *Learned) score(s search.State) []scoredTactic {
-	votes := map[string]float64{}
-	total := 0.0
-	nbs := l.neighbors(s)
-	weights := make([]float64, len(nbs))
-	altWeight := max(l.params.AltWeight, 0)
-	for i, nb := range nbs {
-		w := math.Pow(float64(nb.sim), l.params.Sharpen) * math.Pow(nb.generality, max(l.params.GeneralityBoost, 0))
-		if nb.fit < l.params.FitFloor {
-			w *= max(l.params.FitPenalty, 0)
-		}
-		weights[i] = w
-		votes[nb.tactic] += w
-		total += w
-		if nb.alt != "" && nb.fit > 0 {
-			votes[nb.alt] += w * altWeight * min(nb.altFit/nb.fit, 1)
-		}
-	}
-	if total > 0 && l.params.LemmaWeight > 0 {
-		l.voteLemmaFills(nbs, weights, total, votes)
-	}
-	// Normalize the neighbour vote, then mix in the frequency prior so the
-	// two parts keep their weights whatever the similarity scale.
-	if total > 0 {
-		for t := range votes {
-			votes[t] /= total
-		}
-	}
-	fw := max(l.params.FrequencyWeight, 0)
-	if total == 0 {
-		fw = 1
-	}
-	for _, c := range l.freq {
-		votes[c.Tactic] += fw * c.Prior
-	}
-
-	sum := 0.0
-	for _, v := range votes {
-		sum += v
-	}
-	out := make([]scoredTactic, 0, len(votes))
-	for t, v := range votes {
-		out = append(out, scoredTactic{tactic: t, share: v / sum})
-	}
-	sort.Slice(out, func(i, j int) bool {
-		if out[i].share != out[j].share {
-			return out[i].share > out[j].share
-		}
-		return out[i].tactic < out[j].tactic
-	})
-	return out
 }
 
 type neighbor struct {

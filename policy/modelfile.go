@@ -23,6 +23,7 @@ const (
 type modelBody struct {
 	Params      LearnedParams `json:"params"`
 	Calibration calibration   `json:"calibration"`
+	Ranker      []float64     `json:"ranker,omitempty"`
 	Examples    []Example     `json:"examples"`
 }
 
@@ -58,7 +59,7 @@ func (l *Learned) Save(path string) error {
 func (l *Learned) Write(w io.Writer) error {
 	bw := bufio.NewWriter(w)
 	fmt.Fprintf(bw, "%s v%d\n", modelMagic, modelVersion)
-	if err := json.NewEncoder(bw).Encode(modelBody{Params: l.params, Calibration: l.calib, Examples: l.examples}); err != nil {
+	if err := json.NewEncoder(bw).Encode(modelBody{Params: l.params, Calibration: l.calib, Ranker: l.ranker, Examples: l.examples}); err != nil {
 		return err
 	}
 	return bw.Flush()
@@ -97,7 +98,10 @@ func ReadLearned(r io.Reader) (*Learned, error) {
 	if err := json.NewDecoder(br).Decode(&body); err != nil {
 		return nil, fmt.Errorf("%w: body: %v", ErrModelFormat, err)
 	}
-	return build(body.Examples, body.Params.withDefaults(), body.Calibration), nil
+	if n := len(body.Ranker); n != 0 && n != rankFeatures {
+		return nil, fmt.Errorf("%w: %d ranking weights, this build uses %d (retrain the model)", ErrModelFormat, n, rankFeatures)
+	}
+	return build(body.Examples, body.Params.withDefaults(), body.Ranker, body.Calibration), nil
 }
 
 func abbreviate(s string) string {

@@ -1,0 +1,272 @@
+package policy
+
+import (
+	"math"
+	"sort"
+
+	"github.com/leanprove/leanprove/corpus"
+
+	"github.com/leanprove/leanprove/search"
+)
+
+// Ranking: every candidate tactic for a state (a neighbour's tactic
+// re-filled, its alternative fill, a generated lemma fill, or a globally
+// frequent tactic) is described by a few evidence features, and ranked by a
+// linear score whose weights are fitted on held-out theorems (a softmax over
+// each state's candidates, as a listwise learning-to-rank). Without fitted
+// weights the score is the hand-made mixture: the share of the neighbour
+// vote plus FrequencyWeight times the global frequency.
+
+// candidate is one tactic proposed for a state with its evidence.
+type candidate struct {
+	tactic string
+	vote   float64 // neighbour votes for the tactic as filled
+	alt    float64 // votes through second-best hypothesis fills
+	lemma  float64 // votes through lemma fills
+	freq   float64 // prior of a globally most frequent tactic, else 0
+	count  int     // how often the tactic occurs verbatim in the memory
+	maxSim float64 // similarity of the closest neighbour voting for it
+	voters int
+}
+
+// rankFeatures is the length of the feature vector of a candidate.
+const rankFeatures = 9
+
+// features writes c's feature vector given the total neighbour weight, the
+// share of the vote for c's tactic name, and the frequency mixing weight.
+func (c *candidate) features(total, headShare, fw float64, x *[rankFeatures]float64) {
+	var vote, alt, lemma float64
+	if total > 0 {
+		vote, alt, lemma = c.vote/total, c.alt/total, c.lemma/total
+	}
+	inTop := 0.0
+	if c.freq > 0 {
+		inTop = 1
+	}
+	const eps = 1e-4
+	*x = [rankFeatures]float64{
+		math.Log(eps + vote),
+		math.Log(eps + alt),
+		math.Log(eps + lemma),
+		math.Log1p(float64(c.count)),
+		math.Log(eps + headShare),
+		c.maxSim,
+		math.Log1p(float64(c.voters)),
+		inTop,
+		math.Log(eps + vote + alt + lemma + fw*c.freq),
+	}
+}
+
+// candidates gathers every candidate for s with its features.
+func (l *Learned) candidates(s search.State) ([]candidate, [][rankFeatures]float64) {
+	byTactic := map[string]int{}
+	var cands []candidate
+	get := func(t string) *candidate {
+		i, ok := byTactic[t]
+		if !ok {
+			i = len(cands)
+			byTactic[t] = i
+			cands = append(cands, candidate{tactic: t, count: l.counts[t]})
+		}
+		return &cands[i]
+	}
+	nbs := l.neighbors(s)
+	weights := make([]float64, len(nbs))
+	total := 0.0
+	altWeight := max(l.params.AltWeight, 0)
+	heads := map[string]float64{}
+	for i, nb := range nbs {
+		w := math.Pow(float64(nb.sim), l.params.Sharpen) * math.Pow(nb.generality, max(l.params.GeneralityBoost, 0))
+		if nb.fit < l.params.FitFloor {
+			w *= max(l.params.FitPenalty, 0)
+		}
+		weights[i] = w
+		total += w
+		heads[tacticHead(nb.tactic)] += w
+		c := get(nb.tactic)
+		c.vote += w
+		c.voters++
+		c.maxSim = max(c.maxSim, float64(nb.sim))
+		if nb.alt != "" && nb.fit > 0 {
+			a := get(nb.alt)
+			a.alt += w * altWeight * min(nb.altFit/nb.fit, 1)
+			a.maxSim = max(a.maxSim, float64(nb.sim))
+		}
+	}
+	if total > 0 && l.params.LemmaWeight > 0 {
+		for t, v := range l.lemmaFills(nbs, weights, total) {
+			get(t).lemma += v
+		}
+	}
+	for _, f := range l.freq {
+		get(f.Tactic).freq = f.Prior
+	}
+	fw := max(l.params.FrequencyWeight, 0)
+	if total == 0 {
+		fw = 1
+	}
+	xs := make([][rankFeatures]float64, len(cands))
+	for i := range cands {
+		h := 0.0
+		if total > 0 {
+			h = heads[tacticHead(cands[i].tactic)] / total
+		}
+		cands[i].features(total, h, fw, &xs[i])
+	}
+	return cands, xs
+}
+
+type scoredTactic struct {
+	tactic string
+	share  float64 // of the total score, in [0, 1]
+}
+
+// score ranks every candidate tactic for s; share is the softmax of the
+// fitted linear score (or, without fitted weights, the normalized mixture).
+func (l *Learned) score(s search.State) []scoredTactic {
+	cands, xs := l.candidates(s)
+	out := make([]scoredTactic, len(cands))
+	if len(l.ranker) == rankFeatures {
+		maxZ := math.Inf(-1)
+		for i := range cands {
+			z := 0.0
+			for j, w := range l.ranker {
+				z += w * xs[i][j]
+			}
+			out[i] = scoredTactic{cands[i].tactic, z}
+			maxZ = max(maxZ, z)
+		}
+		sum := 0.0
+		for i := range out {
+			out[i].share = math.Exp(out[i].share - maxZ)
+			sum += out[i].share
+		}
+		for i := range out {
+			out[i].share /= sum
+		}
+	} else {
+		sum := 0.0
+		for i := range cands {
+			v := math.Exp(xs[i][rankFeatures-1])
+			out[i] = scoredTactic{cands[i].tactic, v}
+			sum += v
+		}
+		for i := range out {
+			out[i].share /= sum
+		}
+	}
+	sort.Slice(out, func(i, j int) bool {
+		if out[i].share != out[j].share {
+			return out[i].share > out[j].share
+		}
+		return out[i].tactic < out[j].tactic
+	})
+	return out
+}
+
+// rankGroup is one held-out state's candidates' features and which of them
+// is the recorded tactic.
+type rankGroup struct {
+	xs     [][rankFeatures]float64
+	target int
+}
+
+// rankGroups scores held-out examples with l (whose memory must not hold
+// them). Examples whose tactic is no candidate carry no ranking signal and
+// are left out.
+func rankGroups(l *Learned, held []Example) []rankGroup {
+	var groups []rankGroup
+	for _, ex := range held {
+		st := corpus.ParseState(ex.State)
+		want := corpus.NormalizeTactic(ex.Tactic)
+		cands, xs := l.candidates(st)
+		for i, c := range cands {
+			if c.tactic == want {
+				groups = append(groups, rankGroup{xs, i})
+				break
+			}
+		}
+	}
+	return groups
+}
+
+// fitRanker fits the ranking weights: gradient descent (Adam) on the mean
+// softmax cross-entropy of the recorded tactic among each state's
+// candidates, with a little L2, starting from the hand-made mixture.
+// Features are standardized while fitting and the scale folded back into
+// the weights. Returns nil (the hand-made mixture) when fewer than 20
+// groups are given.
+func fitRanker(groups []rankGroup) []float64 {
+	if len(groups) < 20 {
+		return nil
+	}
+	var mean, sq [rankFeatures]float64
+	n := 0.0
+	for _, g := range groups {
+		for _, x := range g.xs {
+			for j := range x {
+				mean[j] += x[j]
+				sq[j] += x[j] * x[j]
+			}
+			n++
+		}
+	}
+	var scale [rankFeatures]float64
+	for j := range mean {
+		mean[j] /= n
+		v := sq[j]/n - mean[j]*mean[j]
+		scale[j] = 1 / math.Sqrt(max(v, 1e-9))
+	}
+	var w, m1, m2 [rankFeatures]float64
+	w[rankFeatures-1] = 1 / scale[rankFeatures-1] // start from the mixture
+	const (
+		steps = 300
+		lr    = 0.05
+		l2    = 1e-3
+		b1    = 0.9
+		b2    = 0.999
+	)
+	z := []float64{}
+	for step := 1; step <= steps; step++ {
+		var grad [rankFeatures]float64
+		for _, g := range groups {
+			z = z[:0]
+			maxZ := math.Inf(-1)
+			for _, x := range g.xs {
+				v := 0.0
+				for j := range x {
+					v += w[j] * (x[j] - mean[j]) * scale[j]
+				}
+				z = append(z, v)
+				maxZ = max(maxZ, v)
+			}
+			sum := 0.0
+			for i := range z {
+				z[i] = math.Exp(z[i] - maxZ)
+				sum += z[i]
+			}
+			for i, x := range g.xs {
+				p := z[i] / sum
+				if i == g.target {
+					p--
+				}
+				for j := range x {
+					grad[j] += p * (x[j] - mean[j]) * scale[j]
+				}
+			}
+		}
+		for j := range w {
+			gj := grad[j]/float64(len(groups)) + l2*w[j]
+			m1[j] = b1*m1[j] + (1-b1)*gj
+			m2[j] = b2*m2[j] + (1-b2)*gj*gj
+			mh := m1[j] / (1 - math.Pow(b1, float64(step)))
+			vh := m2[j] / (1 - math.Pow(b2, float64(step)))
+			w[j] -= lr * mh / (math.Sqrt(vh) + 1e-8)
+		}
+	}
+	out := make([]float64, rankFeatures)
+	for j := range w {
+		out[j] = w[j] * scale[j] // the mean shift is the same for every candidate
+	}
+	return out
+}
