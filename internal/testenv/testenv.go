@@ -35,12 +35,14 @@ func RepoRoot(t testing.TB) string {
 }
 
 // SharedTraces returns the directory of the shared Mathlib traces, or skips
-// the test when this checkout has none.
+// the test when this checkout lacks any of TraceFiles.
 func SharedTraces(t testing.TB) string {
 	t.Helper()
 	traces := filepath.Join(RepoRoot(t), "..", "shared", "data", "traces")
-	if _, err := os.Stat(filepath.Join(traces, TraceFiles[0])); err != nil {
-		t.Skipf("shared Mathlib traces not found at %s (a fresh clone has none); skipping", traces)
+	for _, f := range TraceFiles {
+		if _, err := os.Stat(filepath.Join(traces, f)); err != nil {
+			t.Skipf("shared Mathlib trace %s not found in %s (a fresh clone has none); skipping", f, traces)
+		}
 	}
 	return traces
 }
