@@ -38,7 +38,8 @@ type barProgress struct {
 	proved  atomic.Int64
 }
 
-func (b *barProgress) Start(total, done int) {
+func (b *barProgress) Start(total, done, proved int) {
+	b.proved.Store(int64(proved))
 	// w is a terminal behind a lock, which mpb cannot see: tell it to draw.
 	b.p = mpb.New(mpb.WithOutput(b.w), mpb.WithAutoRefresh(), mpb.WithWidth(40))
 	b.bar = b.p.AddBar(int64(total),

@@ -38,7 +38,7 @@ type resultStore interface {
 // batchProgress is told about each theorem as it starts and ends. The
 // terminal display and the plain log both implement it.
 type batchProgress interface {
-	Start(total, done int)
+	Start(total, done, proved int)
 	Finished(r theoremResult)
 	Stop()
 }
@@ -67,8 +67,12 @@ func runID(targets []batchTarget, manifest []kv) string {
 		io.WriteString(h, k+"\n")
 	}
 	for _, m := range manifest {
-		if m.Key == "started" || m.Key == "commit" {
-			continue // not part of what the run computes
+		switch m.Key {
+		case "started", "commit", "workers":
+			// Not part of what the run computes: each theorem's search is
+			// the same whatever the parallelism, so a rerun with other
+			// --workers resumes.
+			continue
 		}
 		io.WriteString(h, m.Key+"="+m.Value+"\n")
 	}
@@ -90,7 +94,13 @@ func (b *batchRunner) run(ctx context.Context, id string, manifest []kv, targets
 		}
 	}
 	b.log.Info().Str("run", id).Int("theorems", len(targets)).Int("already_done", len(targets)-len(todo)).Msg("batch")
-	b.progress.Start(len(targets), len(targets)-len(todo))
+	provedBefore := 0
+	for _, r := range done {
+		if r.fullyProved() {
+			provedBefore++
+		}
+	}
+	b.progress.Start(len(targets), len(targets)-len(todo), provedBefore)
 	defer b.progress.Stop()
 
 	var mu sync.Mutex // guards done
@@ -190,10 +200,10 @@ type plainProgress struct {
 	total, done int
 }
 
-func (p *plainProgress) Start(total, done int) {
+func (p *plainProgress) Start(total, done, proved int) {
 	p.total, p.done = total, done
 	if done > 0 {
-		fmt.Fprintf(p.w, "resuming: %d of %d theorems already done\n", done, total)
+		fmt.Fprintf(p.w, "resuming: %d of %d theorems already done (%d proved)\n", done, total, proved)
 	}
 }
 

@@ -176,6 +176,9 @@ func TestRunIDDependsOnWhatTheRunComputes(t *testing.T) {
 	a := runID(targetsNamed("x", "y"), []kv{{"policy", "p"}, {"started", "monday"}})
 	b := runID(targetsNamed("y", "x"), []kv{{"policy", "p"}, {"started", "tuesday"}})
 	c := runID(targetsNamed("x", "y"), []kv{{"policy", "q"}})
+	if d := runID(targetsNamed("x", "y"), []kv{{"policy", "p"}, {"workers", "8"}}); d != a {
+		t.Errorf("other --workers gave run %s, want %s: parallelism does not change results", d, a)
+	}
 	if a != b {
 		t.Errorf("same targets and settings gave %s and %s", a, b)
 	}
