@@ -5,10 +5,98 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"time"
+
+	"github.com/rs/zerolog"
 
 	"github.com/leanprove/leanprove/corpus"
 	"github.com/leanprove/leanprove/leanrpc"
 )
+
+// batchJob is one batch run: which files, where the results go, how many
+// theorems at a time, and the settings of every theorem's search. The CLI
+// and the service both describe batches with it.
+type batchJob struct {
+	proveRequest          // project, policy, budget, write: for every theorem
+	Paths        []string `json:"paths"`
+	DB           string   `json:"db,omitempty"`
+	Theorems     int      `json:"parallel,omitempty"` // theorems searched at once, one Lean document each
+}
+
+// batchOutcome is what a finished batch reports.
+type batchOutcome struct {
+	RunID   string     `json:"run_id"`
+	DB      string     `json:"db"`
+	Summary runSummary `json:"summary"`
+	Skipped []string   `json:"skipped_files,omitempty"` // files that did not parse, with file and line
+}
+
+// executeBatch finds the job's theorems, proves them job.Theorems at a time
+// through backend, storing each result as it finishes, and summarizes the
+// run. A rerun of the same job resumes.
+func executeBatch(ctx context.Context, log zerolog.Logger, backend *leanBackend, job batchJob, progress batchProgress) (*batchOutcome, error) {
+	if len(job.Paths) == 0 {
+		return nil, usagef("want one or more .lean files or folders, e.g. prove batch theorems/")
+	}
+	found, err := findTargets(ctx, job.Paths)
+	if err != nil {
+		return nil, usageError{err}
+	}
+	out := &batchOutcome{DB: job.DB}
+	for _, skipped := range found.skipped {
+		log.Warn().Err(skipped).Msg("skipping a file that does not parse")
+		out.Skipped = append(out.Skipped, skipped.Error())
+	}
+	if len(found.targets) == 0 {
+		return nil, usagef("no theorem with sorry in %d .lean files under %s", found.files, strings.Join(job.Paths, " "))
+	}
+	// Every theorem is elaborated by the server of the project: a file of
+	// another project would fail theorem by theorem, so refuse it up front.
+	for _, t := range found.targets {
+		if err := leanrpc.CheckInProject(job.Project, t.File); err != nil {
+			return nil, usageError{err}
+		}
+	}
+	st, err := corpus.Open(job.DB, corpus.StoreOptions{})
+	if err != nil {
+		return nil, err
+	}
+	defer st.Close()
+
+	f := backend.flags
+	manifest := []kv{
+		{"toolchain", leanToolchain(job.Project)}, {"project", job.Project}, {"policy", resolvePolicy(job.Policy, job.Project)},
+		{"mode", job.Mode}, {"seed", fmt.Sprint(job.Seed)},
+		{"expansions", fmt.Sprint(job.Expansions)}, {"calls", fmt.Sprint(job.Calls)},
+		{"wall", time.Duration(job.WallSeconds * float64(time.Second)).String()}, {"tactic-timeout", f.budget.perTactic.String()},
+		{"candidates", fmt.Sprint(f.candidates)}, {"workers", fmt.Sprint(job.Theorems)},
+		{"commit", proverCommit()},
+	}
+	out.RunID = runID(found.targets, manifest)
+	base := job.proveRequest
+	base.Workers = 1 // each theorem one document; parallelism is across theorems
+	runner := &batchRunner{prove: backend.prove, store: corpusResults{st}, progress: progress,
+		log: log, workers: max(job.Theorems, 1), base: base}
+	results, err := runner.run(ctx, out.RunID, manifest, found.targets)
+	if err != nil {
+		if errors.Is(err, context.Canceled) {
+			return nil, fmt.Errorf("batch %s interrupted; every finished theorem is stored in %s: run the same batch again to resume", out.RunID, job.DB)
+		}
+		return nil, err
+	}
+	m, err := st.Run(out.RunID)
+	if err != nil {
+		return nil, err
+	}
+	view, err := runViewOf(st, m)
+	if err != nil {
+		return nil, err
+	}
+	// The settled view: proofs that assumed lemmas proved in this run count.
+	view.Results = results
+	out.Summary = summarize(view)
+	return out, nil
+}
 
 // runBatch proves every theorem with sorry under the given paths, several
 // at a time, storing each result as it finishes; rerun with the same
@@ -17,7 +105,6 @@ func runBatch(ctx context.Context, e *env, args []string) error {
 	fs := newFlagSet(e, "batch")
 	var pf proveFlags
 	pf.register(fs)
-	pf.theoremsInParallel = true
 	db := fs.String("db", defaultDB, "bbolt store for results; a rerun with the same arguments and store resumes")
 	write := fs.Bool("write", false, "write each proof found into its file")
 	format := fs.String("format", "md", "report printed at the end: md or json")
@@ -33,66 +120,19 @@ func runBatch(ctx context.Context, e *env, args []string) error {
 	if *format != "md" && *format != "json" {
 		return usagef("--format must be md or json, got %q", *format)
 	}
-	found, err := findTargets(ctx, fs.Args())
-	if err != nil {
-		return usageError{err}
-	}
-	for _, skipped := range found.skipped {
-		e.log.Warn().Err(skipped).Msg("skipping a file that does not parse")
-	}
-	if len(found.targets) == 0 {
-		return usagef("no theorem with sorry in %d .lean files under %s", found.files, strings.Join(fs.Args(), " "))
-	}
-	// Every theorem is elaborated by the server of --project: a file of
-	// another project would fail theorem by theorem, so refuse it up front.
-	for _, t := range found.targets {
-		if err := leanrpc.CheckInProject(pf.project, t.File); err != nil {
-			return usageError{err}
-		}
-	}
-	st, err := corpus.Open(*db, corpus.StoreOptions{})
-	if err != nil {
-		return err
-	}
-	defer st.Close()
-
-	manifest := []kv{
-		{"toolchain", leanToolchain(pf.project)}, {"project", pf.project}, {"policy", resolvePolicy(pf.policy, pf.project)},
-		{"mode", pf.budget.mode}, {"seed", fmt.Sprint(pf.budget.seed)},
-		{"expansions", fmt.Sprint(pf.budget.expansions)}, {"calls", fmt.Sprint(pf.budget.calls)},
-		{"wall", pf.budget.wall.String()}, {"tactic-timeout", pf.budget.perTactic.String()},
-		{"candidates", fmt.Sprint(pf.candidates)}, {"workers", fmt.Sprint(pf.budget.workers)},
-		{"commit", proverCommit()},
-	}
-	id := runID(found.targets, manifest)
+	job := batchJob{proveRequest: pf.request(""), Paths: fs.Args(), DB: *db, Theorems: pf.budget.workers}
+	job.Write = *write
 	backend := newLeanBackend(&pf, e.log)
 	defer func() {
 		if err := backend.Close(); err != nil {
 			e.log.Warn().Err(err).Msg("closing Lean")
 		}
 	}()
-	base := pf.request("")
-	base.Write = *write
-	runner := &batchRunner{prove: backend.prove, store: corpusResults{st}, progress: newBatchProgress(e.stderr, e.stderrIsTerminal, e.logSink),
-		log: e.log, workers: pf.budget.workers, base: base}
-	results, err := runner.run(ctx, id, manifest, found.targets)
-	if err != nil {
-		if errors.Is(err, context.Canceled) {
-			return fmt.Errorf("batch %s interrupted; every finished theorem is stored in %s: run the same command again to resume", id, *db)
-		}
-		return err
-	}
-	m, err := st.Run(id)
+	out, err := executeBatch(ctx, e.log, backend, job, newBatchProgress(e.stderr, e.stderrIsTerminal, e.logSink))
 	if err != nil {
 		return err
 	}
-	view, err := runViewOf(st, m)
-	if err != nil {
-		return err
-	}
-	// The settled view: proofs that assumed lemmas proved in this run count.
-	view.Results = results
-	sum := []runSummary{summarize(view)}
+	sum := []runSummary{out.Summary}
 	if *format == "json" {
 		return writeReportJSON(e.stdout, sum)
 	}
@@ -100,6 +140,6 @@ func runBatch(ctx context.Context, e *env, args []string) error {
 		return err
 	}
 	fmt.Fprintf(e.stdout, "\nautomation rate: %d/%d (%.1f%%) within %d expansions and %v per theorem; run %s in %s\n",
-		sum[0].Proved, sum[0].Theorems, 100*sum[0].Rate, pf.budget.expansions, pf.budget.wall, id, *db)
+		sum[0].Proved, sum[0].Theorems, 100*sum[0].Rate, pf.budget.expansions, pf.budget.wall, out.RunID, *db)
 	return nil
 }

@@ -71,3 +71,29 @@ func (b *barProgress) Stop() {
 	b.bar.Abort(false)
 	b.p.Wait()
 }
+
+// countingProgress counts for the service's status: theorems done and
+// proved out of the total, readable while the batch runs.
+type countingProgress struct {
+	total, done, proved atomic.Int64
+}
+
+func (c *countingProgress) Start(total, done, proved int) {
+	c.total.Store(int64(total))
+	c.done.Store(int64(done))
+	c.proved.Store(int64(proved))
+}
+
+func (c *countingProgress) Finished(r theoremResult) {
+	c.done.Add(1)
+	if r.fullyProved() {
+		c.proved.Add(1)
+	}
+}
+
+func (c *countingProgress) Stop() {}
+
+// MarshalJSON reports the counts as they are now.
+func (c *countingProgress) MarshalJSON() ([]byte, error) {
+	return []byte(fmt.Sprintf(`{"total":%d,"done":%d,"proved":%d}`, c.total.Load(), c.done.Load(), c.proved.Load())), nil
+}

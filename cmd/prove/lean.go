@@ -1,6 +1,7 @@
 package main
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -251,7 +252,7 @@ func (b *leanBackend) searchParams(req proveRequest) (search.Params, error) {
 	p := search.Params{
 		Mode: mode, MaxExpansions: req.Expansions, MaxProverCalls: req.Calls,
 		WallTime:      time.Duration(req.WallSeconds * float64(time.Second)),
-		TacticTimeout: b.flags.budget.perTactic, Workers: b.flags.searchWorkers(),
+		TacticTimeout: b.flags.budget.perTactic, Workers: cmp.Or(req.Workers, b.flags.budget.workers),
 		CandidatesPerNode: b.flags.candidates, Seed: req.Seed, ClosingRollout: b.flags.rollout,
 		InOrder: b.flags.inOrder, CPuct: b.flags.cpuct, FPUReduction: b.flags.fpu,
 	}

@@ -71,9 +71,6 @@ type proveFlags struct {
 	leanCommand       string
 	allowNativeDecide bool
 	llm               llmFlags
-	// theoremsInParallel is set by batch: each theorem then gets one Lean
-	// document, and --workers counts theorems.
-	theoremsInParallel bool
 }
 
 func (p *proveFlags) register(fs *flag.FlagSet) {
@@ -111,15 +108,6 @@ func (p *proveFlags) validate() error {
 		return usagef("--selection: %v", err)
 	}
 	return p.budget.validate()
-}
-
-// searchWorkers is the number of tactic applications one search keeps in
-// flight, one Lean document each.
-func (p *proveFlags) searchWorkers() int {
-	if p.theoremsInParallel {
-		return 1
-	}
-	return p.budget.workers
 }
 
 // request fills a proveRequest with these flags as defaults.

@@ -20,6 +20,9 @@ type proveRequest struct {
 	Calls       int     `json:"calls,omitempty"`
 	WallSeconds float64 `json:"wall_seconds,omitempty"`
 	Seed        int64   `json:"seed,omitempty"`
+	// Workers is the number of tactics in flight for this search, one Lean
+	// document each (0: the --workers flag). A batch gives each theorem one.
+	Workers int `json:"workers,omitempty"`
 
 	Write    bool   `json:"write,omitempty"` // replace the theorem's proof body in its file
 	TreeFile string `json:"-"`               // export the search graph (CLI only)
@@ -87,6 +90,10 @@ func proofSteps(t *search.Tree, proof []string) []proofStep {
 	}
 	return steps
 }
+
+// batchFunc runs a batch, telling progress about each theorem; the service
+// takes one so that tests can stand in for Lean.
+type batchFunc func(ctx context.Context, job batchJob, progress batchProgress) (*batchOutcome, error)
 
 // proveFunc proves one theorem; the service and the batch runner take one so
 // that tests can stand in for Lean.

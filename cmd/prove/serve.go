@@ -8,6 +8,7 @@ import (
 	"io"
 	"net"
 	"sort"
+	"strings"
 	"sync"
 	"time"
 
@@ -33,7 +34,8 @@ type serviceLimits struct {
 
 // proveService answers JSON-RPC 2.0 requests:
 //
-//	prove   {theorem, project?, file?, policy?, mode?, expansions?, calls?, wall_seconds?, seed?} → proveResult
+//	prove   {theorem, project?, file?, policy?, mode?, expansions?, calls?, wall_seconds?, seed?, write?} → proveResult
+//	batch   {paths, db?, parallel?, and prove's settings} → {run_id, db, summary}  (status shows its progress)
 //	cancel  {id}  → {cancelled: bool}   (or the notification $/cancelRequest {id})
 //	status  {}    → {searches: [...], max_searches}
 //	shutdown {}   → {} and the service stops accepting work
@@ -41,11 +43,13 @@ type serviceLimits struct {
 // Each prove runs in its own goroutine, tracked so that shutdown can wait for
 // it or cancel it; none outlives Serve.
 type proveService struct {
-	prove    proveFunc
-	defaults proveRequest // what a request leaves out (project, policy, budget)
-	limits   serviceLimits
-	log      zerolog.Logger
-	shutdown context.CancelFunc // ends Serve, as a signal would
+	prove         proveFunc
+	batch         batchFunc    // nil: the service runs no batches
+	defaults      proveRequest // what a request leaves out (project, policy, budget)
+	batchDefaults batchJob     // a batch's store and parallelism unless the request says
+	limits        serviceLimits
+	log           zerolog.Logger
+	shutdown      context.CancelFunc // ends Serve, as a signal would
 
 	baseCtx    context.Context    // parent of every search; cancelled to abort them
 	abort      context.CancelFunc // cancels baseCtx
@@ -59,10 +63,11 @@ type proveService struct {
 }
 
 type activeSearch struct {
-	ID      string    `json:"id"`
-	Theorem string    `json:"theorem"`
-	Started time.Time `json:"started"`
-	cancel  context.CancelFunc
+	ID       string            `json:"id"`
+	Theorem  string            `json:"theorem"` // or "batch PATH..."
+	Started  time.Time         `json:"started"`
+	Progress *countingProgress `json:"progress,omitempty"` // batches only
+	cancel   context.CancelFunc
 }
 
 func newProveService(prove proveFunc, limits serviceLimits, log zerolog.Logger, shutdown context.CancelFunc) *proveService {
@@ -129,6 +134,11 @@ func (h *serviceHandler) Handle(ctx context.Context, conn *jsonrpc2.Conn, req *j
 			return
 		}
 		h.startProve(conn, req)
+	case "batch":
+		if req.Notif {
+			return
+		}
+		h.startBatch(conn, req)
 	case "cancel", "$/cancelRequest":
 		var p struct {
 			ID jsonrpc2.ID `json:"id"`
@@ -164,7 +174,7 @@ func (h *serviceHandler) Handle(ctx context.Context, conn *jsonrpc2.Conn, req *j
 		s.shutdown()
 	default:
 		if !req.Notif {
-			replyErr(ctx, conn, req, jsonrpc2.CodeMethodNotFound, fmt.Sprintf("unknown method %q (want prove, cancel, status or shutdown)", req.Method))
+			replyErr(ctx, conn, req, jsonrpc2.CodeMethodNotFound, fmt.Sprintf("unknown method %q (want prove, batch, cancel, status or shutdown)", req.Method))
 		}
 	}
 }
@@ -180,6 +190,35 @@ func (h *serviceHandler) startProve(conn *jsonrpc2.Conn, req *jsonrpc2.Request) 
 		replyErr(s.baseCtx, conn, req, jsonrpc2.CodeInvalidParams, `"theorem" is required`)
 		return
 	}
+	h.start(conn, req, p.Theorem, nil, func(ctx context.Context) (any, error) { return s.prove(ctx, p) })
+}
+
+func (h *serviceHandler) startBatch(conn *jsonrpc2.Conn, req *jsonrpc2.Request) {
+	s := h.svc
+	if s.batch == nil {
+		replyErr(s.baseCtx, conn, req, jsonrpc2.CodeMethodNotFound, "this service runs no batches")
+		return
+	}
+	job := batchJob{proveRequest: s.defaults, DB: s.batchDefaults.DB, Theorems: s.batchDefaults.Theorems}
+	if err := unmarshalParams(req, &job); err != nil {
+		replyErr(s.baseCtx, conn, req, jsonrpc2.CodeInvalidParams, err.Error())
+		return
+	}
+	if len(job.Paths) == 0 {
+		replyErr(s.baseCtx, conn, req, jsonrpc2.CodeInvalidParams, `"paths" is required: .lean files or folders`)
+		return
+	}
+	counts := &countingProgress{}
+	h.start(conn, req, "batch "+strings.Join(job.Paths, " "), counts, func(ctx context.Context) (any, error) {
+		return s.batch(ctx, job, counts)
+	})
+}
+
+// start runs fn as one tracked search of the service: it takes a slot
+// (refused as busy when none is free), can be cancelled, ends at the
+// request timeout, and answers the request with fn's result.
+func (h *serviceHandler) start(conn *jsonrpc2.Conn, req *jsonrpc2.Request, what string, progress *countingProgress, fn func(context.Context) (any, error)) {
+	s := h.svc
 	key := h.key(req.ID)
 	ctx, cancel := context.WithTimeout(s.baseCtx, s.limits.requestTimeout)
 	s.mu.Lock()
@@ -201,12 +240,12 @@ func (h *serviceHandler) startProve(conn *jsonrpc2.Conn, req *jsonrpc2.Request) 
 		replyErr(s.baseCtx, conn, req, codeBusy, fmt.Sprintf("busy: %d of %d searches running; retry later (the server's --max-searches sets the limit)", n, s.limits.maxSearches))
 		return
 	}
-	s.searches[key] = &activeSearch{ID: req.ID.String(), Theorem: p.Theorem, Started: time.Now(), cancel: cancel}
+	s.searches[key] = &activeSearch{ID: req.ID.String(), Theorem: what, Started: time.Now(), Progress: progress, cancel: cancel}
 	s.mu.Unlock()
 
 	s.work.Go(func() {
 		defer cancel()
-		res, err := s.prove(ctx, p)
+		res, err := fn(ctx)
 		// Forget the search before answering: a client that has the answer
 		// must find it finished (cancel answers false, status omits it).
 		s.mu.Lock()
@@ -222,8 +261,8 @@ func (h *serviceHandler) startProve(conn *jsonrpc2.Conn, req *jsonrpc2.Request) 
 		case ctx.Err() != nil:
 			replyErr(rctx, conn, req, codeCancelled, "cancelled")
 		case errors.As(err, new(usageError)):
-			// A mode, policy or budget the request got wrong: the client's
-			// to fix, not a failure of the service.
+			// A mode, policy, budget or path the request got wrong: the
+			// client's to fix, not a failure of the service.
 			replyErr(rctx, conn, req, jsonrpc2.CodeInvalidParams, err.Error())
 		default:
 			replyErr(rctx, conn, req, codeFailed, err.Error())
@@ -353,6 +392,10 @@ func runServe(ctx context.Context, e *env, args []string) error {
 	}()
 	svc := newProveService(backend.prove, lim, e.log, stop)
 	svc.defaults = pf.request("")
+	svc.batchDefaults = batchJob{DB: defaultDB, Theorems: pf.budget.workers}
+	svc.batch = func(ctx context.Context, job batchJob, progress batchProgress) (*batchOutcome, error) {
+		return executeBatch(ctx, e.log, backend, job, progress)
+	}
 	if *useStdio {
 		e.log.Info().Msg("serving JSON-RPC 2.0 on stdio, one JSON object per line")
 		return svc.serve(ctx, nil, e.stdin, e.stdout)

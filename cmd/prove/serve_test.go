@@ -290,3 +290,48 @@ func TestServiceBadRequestParams(t *testing.T) {
 		t.Errorf("request with an unknown mode answered %+v, want invalid params naming it", r.Error)
 	}
 }
+
+func TestServiceBatchReportsProgressAndResult(t *testing.T) {
+	release := make(chan struct{})
+	started := make(chan struct{})
+	var got batchJob
+	c, svc, _ := startService(t, provedBy("rfl"), serviceLimits{})
+	svc.defaults = proveRequest{Project: "proj", Policy: "auto", Mode: "mcts", Expansions: 7}
+	svc.batchDefaults = batchJob{DB: "default.db", Theorems: 3}
+	svc.batch = func(ctx context.Context, job batchJob, progress batchProgress) (*batchOutcome, error) {
+		got = job
+		progress.Start(3, 1, 1)
+		progress.Finished(theoremResult{Theorem: "a", Proved: true})
+		close(started)
+		<-release
+		return &batchOutcome{RunID: "b-1", DB: job.DB, Summary: runSummary{Theorems: 3, Proved: 2}}, nil
+	}
+	c.call(1, "batch", map[string]any{"paths": []string{"T.lean"}, "expansions": 9, "write": true})
+	<-started
+	c.call(2, "status", map[string]any{})
+	r := c.recv()
+	if *r.ID != 2 || !strings.Contains(string(r.Result), `"progress":{"total":3,"done":2,"proved":2}`) {
+		t.Errorf("status during a batch = %s", r.Result)
+	}
+	close(release)
+	r = c.recv()
+	if r.Error != nil || !strings.Contains(string(r.Result), `"run_id":"b-1"`) {
+		t.Fatalf("batch answered %s %+v", r.Result, r.Error)
+	}
+	if got.Project != "proj" || got.Expansions != 9 || !got.Write || got.DB != "default.db" || got.Theorems != 3 ||
+		strings.Join(got.Paths, ",") != "T.lean" {
+		t.Errorf("batch job = %+v: want the request's settings over the service's defaults", got)
+	}
+}
+
+func TestServiceBatchNeedsPaths(t *testing.T) {
+	c, svc, _ := startService(t, provedBy("rfl"), serviceLimits{})
+	svc.batch = func(ctx context.Context, job batchJob, progress batchProgress) (*batchOutcome, error) {
+		t.Error("batch ran without paths")
+		return nil, nil
+	}
+	c.call(1, "batch", map[string]any{})
+	if r := c.recv(); r.Error == nil || r.Error.Code != -32602 || !strings.Contains(r.Error.Message, `"paths" is required`) {
+		t.Errorf("batch without paths answered %+v", r.Error)
+	}
+}
