@@ -127,18 +127,23 @@ func tacticHead(t string) string {
 // topKeys returns the k keys of m with the largest values, ties broken by
 // key so that the result does not depend on map order.
 func topKeys(m map[string]float64, k int) []string {
-	keys := make([]string, 0, len(m))
-	for key := range m {
-		keys = append(keys, key)
+	type kv struct {
+		key string
+		v   float64
 	}
-	sort.Slice(keys, func(i, j int) bool {
-		if m[keys[i]] != m[keys[j]] {
-			return m[keys[i]] > m[keys[j]]
+	all := make([]kv, 0, len(m))
+	for key, v := range m {
+		all = append(all, kv{key, v})
+	}
+	sort.Slice(all, func(i, j int) bool {
+		if all[i].v != all[j].v {
+			return all[i].v > all[j].v
 		}
-		return keys[i] < keys[j]
+		return all[i].key < all[j].key
 	})
-	if len(keys) > k {
-		keys = keys[:k]
+	keys := make([]string, 0, min(k, len(all)))
+	for _, e := range all[:min(k, len(all))] {
+		keys = append(keys, e.key)
 	}
 	return keys
 }

@@ -46,6 +46,11 @@ type LearnedParams struct {
 	// combined.
 	LemmaShapes int `json:"lemma_shapes"`
 	LemmaNames  int `json:"lemma_names"`
+	// HypShapes is how many frequent one-hypothesis shapes are offered
+	// filled with each of the query's RecentHyps last hypotheses
+	// (hypshape.go); negative: none.
+	HypShapes  int `json:"hyp_shapes"`
+	RecentHyps int `json:"recent_hyps"`
 	// NoRanker keeps the hand-made mixture instead of fitting ranking
 	// weights (rank.go).
 	NoRanker bool `json:"no_ranker,omitempty"`
@@ -85,6 +90,12 @@ func (p LearnedParams) withDefaults() LearnedParams {
 	if p.LemmaNames <= 0 {
 		p.LemmaNames = 8
 	}
+	if p.HypShapes == 0 {
+		p.HypShapes = 24
+	}
+	if p.RecentHyps <= 0 {
+		p.RecentHyps = 4
+	}
 	if p.FrequencyTop <= 0 {
 		p.FrequencyTop = 40
 	}
@@ -109,11 +120,12 @@ type Learned struct {
 	postings  [][]posting // feature → examples containing it
 	norms     []float32   // TF-IDF vector norm per example
 
-	recorded []recordedState
-	freq     []search.Candidate // most frequent tactics
-	counts   map[string]int     // normalized tactic → occurrences
-	ranker   []float64          // fitted ranking weights (rank.go), or nil
-	calib    calibration
+	recorded  []recordedState
+	freq      []search.Candidate // most frequent tactics
+	counts    map[string]int     // normalized tactic → occurrences
+	ranker    []float64          // fitted ranking weights (rank.go), or nil
+	hypShapes []hypShape         // frequent one-hypothesis shapes (hypshape.go)
+	calib     calibration
 
 	scratch sync.Pool // *[]float32 of len(examples)
 }
@@ -224,6 +236,9 @@ func build(examples []Example, p LearnedParams, ranker []float64, cal calibratio
 	}
 	for i := range l.recorded {
 		l.recorded[i].generality = float64(shapes[l.recorded[i].tmpl.abstractText()])
+	}
+	if p.HypShapes > 0 {
+		l.hypShapes = frequentHypShapes(l.recorded, p.HypShapes)
 	}
 	n := float64(len(examples))
 	l.idf = make([]float32, len(df))

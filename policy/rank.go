@@ -3,6 +3,7 @@ package policy
 import (
 	"math"
 	"sort"
+	"strings"
 
 	"github.com/leanprove/leanprove/corpus"
 
@@ -27,10 +28,14 @@ type candidate struct {
 	count  int     // how often the tactic occurs verbatim in the memory
 	maxSim float64 // similarity of the closest neighbour voting for it
 	voters int
+	shape  float64 // recorded tactics sharing its shape (most of its sources)
+	// For a frequent one-hypothesis shape filled with a recent hypothesis
+	// (hypshape.go): that hypothesis's recency and type affinity.
+	recency, affinity float64
 }
 
 // rankFeatures is the length of the feature vector of a candidate.
-const rankFeatures = 9
+const rankFeatures = 12
 
 // features writes c's feature vector given the total neighbour weight, the
 // share of the vote for c's tactic name, and the frequency mixing weight.
@@ -53,7 +58,10 @@ func (c *candidate) features(total, headShare, fw float64, x *[rankFeatures]floa
 		c.maxSim,
 		math.Log1p(float64(c.voters)),
 		inTop,
-		math.Log(eps + vote + alt + lemma + fw*c.freq),
+		math.Log1p(c.shape),
+		c.recency,
+		c.affinity,
+		math.Log(eps + vote + alt + lemma + fw*c.freq), // the hand-made mixture, last
 	}
 }
 
@@ -87,6 +95,7 @@ func (l *Learned) candidates(s search.State) ([]candidate, [][rankFeatures]float
 		c.vote += w
 		c.voters++
 		c.maxSim = max(c.maxSim, float64(nb.sim))
+		c.shape = max(c.shape, nb.generality)
 		if nb.alt != "" && nb.fit > 0 {
 			a := get(nb.alt)
 			a.alt += w * altWeight * min(nb.altFit/nb.fit, 1)
@@ -100,6 +109,16 @@ func (l *Learned) candidates(s search.State) ([]candidate, [][rankFeatures]float
 	}
 	for _, f := range l.freq {
 		get(f.Tactic).freq = f.Prior
+	}
+	if len(s.Goals) > 0 && len(l.hypShapes) > 0 {
+		for _, h := range recentHyps(parseGoal(s.Goals[0]), l.params.RecentHyps) {
+			for _, sh := range l.hypShapes {
+				c := get(strings.ReplaceAll(sh.text, "□", h.name))
+				c.shape = max(c.shape, float64(sh.count))
+				c.recency = max(c.recency, h.recency)
+				c.affinity = max(c.affinity, h.affinity)
+			}
+		}
 	}
 	fw := max(l.params.FrequencyWeight, 0)
 	if total == 0 {
@@ -217,10 +236,19 @@ func fitRanker(groups []rankGroup) []float64 {
 		v := sq[j]/n - mean[j]*mean[j]
 		scale[j] = 1 / math.Sqrt(max(v, 1e-9))
 	}
+	std := make([][][rankFeatures]float64, len(groups))
+	for gi, g := range groups {
+		std[gi] = make([][rankFeatures]float64, len(g.xs))
+		for i, x := range g.xs {
+			for j := range x {
+				std[gi][i][j] = (x[j] - mean[j]) * scale[j]
+			}
+		}
+	}
 	var w, m1, m2 [rankFeatures]float64
 	w[rankFeatures-1] = 1 / scale[rankFeatures-1] // start from the mixture
 	const (
-		steps = 300
+		steps = 200
 		lr    = 0.05
 		l2    = 1e-3
 		b1    = 0.9
@@ -229,13 +257,13 @@ func fitRanker(groups []rankGroup) []float64 {
 	z := []float64{}
 	for step := 1; step <= steps; step++ {
 		var grad [rankFeatures]float64
-		for _, g := range groups {
+		for gi, g := range groups {
 			z = z[:0]
 			maxZ := math.Inf(-1)
-			for _, x := range g.xs {
+			for _, x := range std[gi] {
 				v := 0.0
 				for j := range x {
-					v += w[j] * (x[j] - mean[j]) * scale[j]
+					v += w[j] * x[j]
 				}
 				z = append(z, v)
 				maxZ = max(maxZ, v)
@@ -245,13 +273,13 @@ func fitRanker(groups []rankGroup) []float64 {
 				z[i] = math.Exp(z[i] - maxZ)
 				sum += z[i]
 			}
-			for i, x := range g.xs {
+			for i, x := range std[gi] {
 				p := z[i] / sum
 				if i == g.target {
 					p--
 				}
 				for j := range x {
-					grad[j] += p * (x[j] - mean[j]) * scale[j]
+					grad[j] += p * x[j]
 				}
 			}
 		}

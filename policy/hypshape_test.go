@@ -1,0 +1,82 @@
+package policy
+
+import (
+	"testing"
+)
+
+func TestFrequentHypShapes(t *testing.T) {
+	var recorded []recordedState
+	add := func(state, tactic string, times int) {
+		g := parseGoal(state)
+		for range times {
+			recorded = append(recorded, recordedState{tmpl: makeTemplate(tactic, g.Hyps, nil)})
+		}
+	}
+	add("a b : ℕ\nh : a = b\n⊢ b = a", "exact h.symm", 3)
+	add("a : ℕ\nha : 0 < a\n⊢ 0 ≤ a", "simpa using ha", 2)
+	add("p q : Prop\nhp : p\nhq : q\n⊢ p ∧ q", "exact ⟨hp, hq⟩", 5) // two hypotheses
+	add("n : ℕ\n⊢ n = n", "rfl", 9)                                 // none
+	add("a : ℕ\nh : a = 1\n⊢ a = 1", "exact h", 1)                  // seen once
+	got := frequentHypShapes(recorded, 10)
+	want := []hypShape{{"exact □.symm", 3}, {"simpa using □", 2}}
+	if len(got) != len(want) {
+		t.Fatalf("shapes %v, want %v", got, want)
+	}
+	for i := range want {
+		if got[i] != want[i] {
+			t.Errorf("shape %d = %v, want %v", i, got[i], want[i])
+		}
+	}
+	if got := frequentHypShapes(recorded, 1); len(got) != 1 || got[0].text != "exact □.symm" {
+		t.Errorf("k=1: %v", got)
+	}
+}
+
+func TestRecentHyps(t *testing.T) {
+	g := parseGoal("α : Type u_1\ns : Set α\nx : α\nhx : x ∈ s\nx✝ : α\n⊢ x ∈ s ∪ t")
+	got := recentHyps(g, 3)
+	names := []string{"hx", "x", "s"} // x✝ is inaccessible, α a type
+	if len(got) != len(names) {
+		t.Fatalf("recentHyps = %v, want names %v", got, names)
+	}
+	for i, n := range names {
+		if got[i].name != n {
+			t.Errorf("hyp %d = %q, want %q", i, got[i].name, n)
+		}
+	}
+	if !(got[0].recency > got[1].recency && got[1].recency > got[2].recency) {
+		t.Errorf("recency not decreasing: %v", got)
+	}
+	if got[0].affinity <= 0 {
+		t.Errorf("hx : x ∈ s shares tokens with the target x ∈ s ∪ t, affinity %v", got[0].affinity)
+	}
+}
+
+// TestRankerFits checks that fitted weights rank a planted signal: the
+// recorded tactic is always the candidate with the largest first feature.
+func TestRankerFits(t *testing.T) {
+	var groups []rankGroup
+	for g := range 40 {
+		xs := make([][rankFeatures]float64, 5)
+		for i := range xs {
+			xs[i][0] = float64((i*7 + g) % 5)
+			xs[i][rankFeatures-1] = float64((i*3 + g) % 5) // noise
+		}
+		target := 0
+		for i := range xs {
+			if xs[i][0] > xs[target][0] {
+				target = i
+			}
+		}
+		groups = append(groups, rankGroup{xs, target})
+	}
+	w := fitRanker(groups)
+	if len(w) != rankFeatures || w[0] <= 0 || w[0] <= abs(w[rankFeatures-1]) {
+		t.Errorf("weights %v: want the planted first feature to dominate", w)
+	}
+	if fitRanker(groups[:10]) != nil {
+		t.Error("fitted weights on 10 groups; want the hand-made mixture")
+	}
+}
+
+func abs(x float64) float64 { return max(x, -x) }
