@@ -63,15 +63,7 @@ func executeBatch(ctx context.Context, log zerolog.Logger, backend *leanBackend,
 	}
 	defer st.Close()
 
-	f := backend.flags
-	manifest := []kv{
-		{"toolchain", leanToolchain(job.Project)}, {"project", job.Project}, {"policy", resolvePolicy(job.Policy, job.Project)},
-		{"mode", job.Mode}, {"seed", fmt.Sprint(job.Seed)},
-		{"expansions", fmt.Sprint(job.Expansions)}, {"calls", fmt.Sprint(job.Calls)},
-		{"wall", time.Duration(job.WallSeconds * float64(time.Second)).String()}, {"tactic-timeout", f.budget.perTactic.String()},
-		{"candidates", fmt.Sprint(f.candidates)}, {"workers", fmt.Sprint(job.Theorems)},
-		{"commit", proverCommit()},
-	}
+	manifest := runManifest(job.proveRequest, backend.flags, job.Theorems)
 	out.RunID = runID(found.targets, manifest)
 	base := job.proveRequest
 	base.Workers = 1 // each theorem one document; parallelism is across theorems
@@ -96,6 +88,20 @@ func executeBatch(ctx context.Context, log zerolog.Logger, backend *leanBackend,
 	view.Results = results
 	out.Summary = summarize(view)
 	return out, nil
+}
+
+// runManifest is what a stored run records so that it can be reproduced and
+// compared: toolchain, project, policy as resolved, mode, seed, budgets,
+// parallelism and the prover's commit.
+func runManifest(req proveRequest, f *proveFlags, parallel int) []kv {
+	return []kv{
+		{"toolchain", leanToolchain(req.Project)}, {"project", req.Project}, {"policy", resolvePolicy(req.Policy, req.Project)},
+		{"mode", req.Mode}, {"seed", fmt.Sprint(req.Seed)},
+		{"expansions", fmt.Sprint(req.Expansions)}, {"calls", fmt.Sprint(req.Calls)},
+		{"wall", time.Duration(req.WallSeconds * float64(time.Second)).String()}, {"tactic-timeout", f.budget.perTactic.String()},
+		{"candidates", fmt.Sprint(f.candidates)}, {"workers", fmt.Sprint(parallel)},
+		{"commit", proverCommit()},
+	}
 }
 
 // runBatch proves every theorem with sorry under the given paths, several

@@ -145,16 +145,14 @@ func (b *batchRunner) proveOne(ctx context.Context, t batchTarget) (theoremResul
 	if ctx.Err() != nil {
 		return theoremResult{}, ctx.Err()
 	}
-	r := theoremResult{File: t.File, Theorem: t.Theorem, Elapsed: time.Since(start)}
 	if err != nil {
-		r.Stop = "error: " + err.Error()
 		b.log.Warn().Str("theorem", t.Theorem).Err(err).Msg("search failed")
-		return r, nil
+		return theoremResult{File: t.File, Theorem: t.Theorem, Elapsed: time.Since(start), Stop: "error: " + err.Error()}, nil
 	}
-	r.Proved, r.Assuming, r.Proof, r.Stop = res.Proved, res.Assuming, res.Proof, res.Stop
-	r.ProverCalls, r.Expansions, r.Steps = res.ProverCalls, res.Expansions, res.Steps
-	if res.Elapsed > 0 {
-		r.Elapsed = res.Elapsed
+	r := res.asTheoremResult()
+	r.File, r.Theorem = t.File, t.Theorem // as the batch names them
+	if r.Elapsed == 0 {
+		r.Elapsed = time.Since(start)
 	}
 	return r, nil
 }

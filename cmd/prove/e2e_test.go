@@ -85,7 +85,8 @@ const demoScript = `{
 
 func TestProveEndToEndWritesTheProof(t *testing.T) {
 	dir := leanProject(t, map[string]string{"Demo.lean": demoLean}, demoScript)
-	code, stdout, stderr := runCLI(t, "--theorem", "add_zero'", "--project", dir, "--write", "--json", "--expansions", "20")
+	db := filepath.Join(t.TempDir(), "runs.db")
+	code, stdout, stderr := runCLI(t, "--theorem", "add_zero'", "--project", dir, "--write", "--json", "--expansions", "20", "--db", db)
 	if code != 0 {
 		t.Fatalf("exit status %d\nstdout: %s\nstderr: %s", code, stdout, stderr)
 	}
@@ -103,6 +104,11 @@ func TestProveEndToEndWritesTheProof(t *testing.T) {
 	want := strings.Replace(demoLean, "n + 0 = n := by sorry", "n + 0 = n := by simp", 1)
 	if string(got) != want {
 		t.Errorf("file after --write:\n%s\nwant:\n%s", got, want)
+	}
+	// --db keeps the result and the proof's steps, as batch does.
+	code, stdout, _ = runCLI(t, "report", "--db", db, "--format", "json")
+	if code != 0 || !strings.Contains(stdout, `"proved": 1`) {
+		t.Errorf("report of the stored result: exit %d\n%s", code, stdout)
 	}
 }
 

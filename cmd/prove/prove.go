@@ -9,6 +9,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/leanprove/leanprove/corpus"
 	"github.com/leanprove/leanprove/search"
 )
 
@@ -126,6 +127,7 @@ func runProve(ctx context.Context, e *env, args []string) error {
 	write := fs.Bool("write", false, "replace the theorem's proof body in its file with the proof found")
 	asJSON := fs.Bool("json", false, "print the result as one JSON object")
 	tree := fs.String("tree", "", "write the search graph to this file (Graphviz DOT for .dot/.gv, JSON otherwise)")
+	db := fs.String("db", "", "also store the result (and a proof's steps, for prove policy train --from-db) in this bbolt store")
 	var pf proveFlags
 	pf.register(fs)
 	if err := parseFlags(fs, args); err != nil {
@@ -150,6 +152,11 @@ func runProve(ctx context.Context, e *env, args []string) error {
 	if err != nil {
 		return err
 	}
+	if *db != "" {
+		if err := storeResult(ctx, *db, req, &pf, res); err != nil {
+			return err
+		}
+	}
 	if *asJSON {
 		enc := json.NewEncoder(e.stdout)
 		if err := enc.Encode(res); err != nil {
@@ -162,6 +169,24 @@ func runProve(ctx context.Context, e *env, args []string) error {
 		return errNotProved
 	}
 	return nil
+}
+
+// storeResult records a single proof attempt as a run of one theorem, the
+// same way batch records each of its theorems.
+func storeResult(ctx context.Context, db string, req proveRequest, pf *proveFlags, res *proveResult) error {
+	st, err := corpus.Open(db, corpus.StoreOptions{})
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	target := batchTarget{File: res.File, Theorem: res.Theorem, Line: res.Line}
+	manifest := runManifest(req, pf, 1)
+	id := runID([]batchTarget{target}, manifest)
+	store := corpusResults{st}
+	if _, err := store.BeginRun(ctx, id, manifest); err != nil {
+		return err
+	}
+	return store.PutResult(ctx, id, target.key(), res.asTheoremResult())
 }
 
 // printResult writes a result for a person: the verdict, then the proof as

@@ -49,6 +49,14 @@ type proveResult struct {
 	Elapsed     time.Duration `json:"elapsed_ns"`
 }
 
+// asTheoremResult is the result as runs store and report it.
+func (r *proveResult) asTheoremResult() theoremResult {
+	return theoremResult{
+		File: r.File, Theorem: r.Theorem, Proved: r.Proved, Assuming: r.Assuming, Proof: r.Proof,
+		Stop: r.Stop, Elapsed: r.Elapsed, ProverCalls: r.ProverCalls, Expansions: r.Expansions, Steps: r.Steps,
+	}
+}
+
 // proofStep is one tactic of a proof with the goals around it.
 type proofStep struct {
 	Tactic string   `json:"tactic"`
