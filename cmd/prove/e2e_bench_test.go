@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"context"
 	"encoding/json"
+	"flag"
 	"fmt"
 	"net"
 	"os"
@@ -93,8 +94,13 @@ func BenchmarkBatchThroughput(b *testing.B) {
 // stand-in lake at zero latency: the difference is the service's overhead.
 func BenchmarkServiceRequest(b *testing.B) {
 	dir := benchProject(b, 1, "0s")
-	pf := &proveFlags{project: dir, policy: "portfolio", candidates: 16, maxHeartbeats: 200000,
-		budget: budgetFlags{expansions: 10, calls: 100, wall: time.Minute, perTactic: 10 * time.Second, workers: 1, mode: "mcts", seed: 1}}
+	// The flags' own defaults, as a user gets them.
+	pf := &proveFlags{}
+	fs := flag.NewFlagSet("bench", flag.ContinueOnError)
+	pf.register(fs)
+	if err := fs.Parse([]string{"--project", dir, "--policy", "portfolio", "--expansions", "10", "--workers", "1"}); err != nil {
+		b.Fatal(err)
+	}
 	backend := newLeanBackend(pf, zerolog.Nop())
 	defer backend.Close()
 	req := pf.request("t0")
@@ -133,4 +139,31 @@ func BenchmarkServiceRequest(b *testing.B) {
 		client.Close()
 		<-done
 	})
+}
+
+// BenchmarkServiceOnly is the service's own cost per request: JSON-RPC over
+// a pipe, the slot bookkeeping and the reply, with a prover that answers at
+// once.
+func BenchmarkServiceOnly(b *testing.B) {
+	ctx, cancel := context.WithCancel(context.Background())
+	svc := newProveService(provedBy("rfl"), serviceLimits{maxRequestBytes: 1 << 20, maxSearches: 4, requestTimeout: time.Minute},
+		zerolog.Nop(), cancel)
+	server, client := net.Pipe()
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		_ = svc.serve(ctx, &oneConnListener{conn: server, done: make(chan struct{})}, nil, nil)
+	}()
+	in := bufio.NewReader(client)
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		fmt.Fprintf(client, `{"jsonrpc":"2.0","id":%d,"method":"prove","params":{"theorem":"t0"}}`+"\n", i+1)
+		if line, err := in.ReadString('\n'); err != nil || !strings.Contains(line, `"proved":true`) {
+			b.Fatalf("response %q: %v", line, err)
+		}
+	}
+	b.StopTimer()
+	cancel()
+	client.Close()
+	<-done
 }
