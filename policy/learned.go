@@ -120,12 +120,13 @@ type Learned struct {
 	postings  [][]posting // feature → examples containing it
 	norms     []float32   // TF-IDF vector norm per example
 
-	recorded  []recordedState
-	freq      []search.Candidate // most frequent tactics
-	counts    map[string]int     // normalized tactic → occurrences
-	ranker    []float64          // fitted ranking weights (rank.go), or nil
-	hypShapes []hypShape         // frequent one-hypothesis shapes (hypshape.go)
-	calib     calibration
+	recorded   []recordedState
+	freq       []search.Candidate // most frequent tactics
+	counts     map[string]int     // normalized tactic → occurrences
+	headCounts map[string]int     // tactic name → occurrences
+	ranker     []float64          // fitted ranking weights (rank.go), or nil
+	hypShapes  []hypShape         // frequent one-hypothesis shapes (hypshape.go)
+	calib      calibration
 
 	scratch sync.Pool // *[]float32 of len(examples)
 }
@@ -259,8 +260,11 @@ func build(examples []Example, p LearnedParams, ranker []float64, cal calibratio
 		l.norms[i] = float32(math.Sqrt(norm))
 	}
 	l.counts = make(map[string]int, len(examples))
+	l.headCounts = map[string]int{}
 	for _, ex := range examples {
-		l.counts[corpus.NormalizeTactic(ex.Tactic)]++
+		t := corpus.NormalizeTactic(ex.Tactic)
+		l.counts[t]++
+		l.headCounts[tacticHead(t)]++
 	}
 	l.freq = rankByCount(examples)
 	if len(l.freq) > p.FrequencyTop {

@@ -35,11 +35,11 @@ type candidate struct {
 }
 
 // rankFeatures is the length of the feature vector of a candidate.
-const rankFeatures = 12
+const rankFeatures = 14
 
 // features writes c's feature vector given the total neighbour weight, the
 // share of the vote for c's tactic name, and the frequency mixing weight.
-func (c *candidate) features(total, headShare, fw float64, x *[rankFeatures]float64) {
+func (c *candidate) features(total, headShare, headCount, fw float64, x *[rankFeatures]float64) {
 	var vote, alt, lemma float64
 	if total > 0 {
 		vote, alt, lemma = c.vote/total, c.alt/total, c.lemma/total
@@ -61,6 +61,8 @@ func (c *candidate) features(total, headShare, fw float64, x *[rankFeatures]floa
 		math.Log1p(c.shape),
 		c.recency,
 		c.affinity,
+		math.Log(float64(len(c.tactic) + 1)),
+		math.Log1p(headCount),
 		math.Log(eps + vote + alt + lemma + fw*c.freq), // the hand-made mixture, last
 	}
 }
@@ -130,7 +132,7 @@ func (l *Learned) candidates(s search.State) ([]candidate, [][rankFeatures]float
 		if total > 0 {
 			h = heads[tacticHead(cands[i].tactic)] / total
 		}
-		cands[i].features(total, h, fw, &xs[i])
+		cands[i].features(total, h, float64(l.headCounts[tacticHead(cands[i].tactic)]), fw, &xs[i])
 	}
 	return cands, xs
 }
