@@ -1,17 +1,23 @@
 // Package policy proposes tactics for proof states: the search.Policy
 // implementations the search consults.
 //
-//   - Learned (learned.go, template.go, features.go, calibrate.go) is a
-//     nearest-neighbour policy in the manner of TacticToe and Tactician:
-//     each recorded state is a bag of goal features (target symbols and
-//     bigrams, hypothesis-type symbols, dotted-name parts) weighted by
-//     TF-IDF; the most similar recorded states vote for their tactics, with
-//     references to local hypotheses abstracted into slots and re-filled
-//     from the new state's hypotheses (matched by name, type similarity and
-//     position); votes are mixed with global frequencies and mapped to
-//     calibrated probabilities fitted on held-out examples. It trains in
-//     well under a second on the shared traces and is saved to one file
-//     with a version header (modelfile.go).
+//   - Learned (learned.go, template.go, features.go, generate.go,
+//     hypshape.go, rank.go, calibrate.go) is a nearest-neighbour policy in
+//     the manner of TacticToe and Tactician: each recorded state is a bag of
+//     goal features (target symbols and bigrams, hypothesis-type symbols,
+//     dotted-name parts) weighted by TF-IDF; the most similar recorded
+//     states vote for their tactics, with references to local hypotheses
+//     abstracted into slots and re-filled from the new state's hypotheses
+//     (matched by name, type similarity and position; the runner-up fill is
+//     offered too). Tactics never seen verbatim are generated: neighbour
+//     shapes with their one lemma abstracted ("rw [◆] at h") filled with the
+//     lemmas the neighbours cite, and the commonest one-hypothesis shapes
+//     ("simpa using □") filled with the state's last hypotheses. Every
+//     candidate is ranked by a linear score over its evidence (votes, global
+//     frequency, shape frequency, recency, length), fitted by cross-fitting
+//     over the training theorems, and its softmax share is mapped to a
+//     calibrated probability. It trains in a few seconds on the shared
+//     traces and is saved to one file with a version header (modelfile.go).
 //   - Frequency (frequency.go) is the baseline: the most common tactics, the
 //     same for every state.
 //   - LLM (llm.go, prompt.go) asks any OpenAI-compatible chat endpoint for
