@@ -114,40 +114,21 @@ func BenchmarkServiceRequest(b *testing.B) {
 			}
 		}
 	})
-	b.Run("service", func(b *testing.B) {
-		ctx, cancel := context.WithCancel(context.Background())
-		svc := newProveService(backend.prove, serviceLimits{maxRequestBytes: 1 << 20, maxSearches: 4, requestTimeout: time.Minute},
-			zerolog.Nop(), cancel)
-		svc.defaults = pf.request("")
-		server, client := net.Pipe()
-		done := make(chan struct{})
-		go func() {
-			defer close(done)
-			_ = svc.serve(ctx, &oneConnListener{conn: server, done: make(chan struct{})}, nil, nil)
-		}()
-		in := bufio.NewReader(client)
-		b.ResetTimer()
-		for i := 0; i < b.N; i++ {
-			fmt.Fprintf(client, `{"jsonrpc":"2.0","id":%d,"method":"prove","params":{"theorem":"t0"}}`+"\n", i+1)
-			line, err := in.ReadString('\n')
-			if err != nil || !strings.Contains(line, `"proved":true`) {
-				b.Fatalf("response %q: %v", line, err)
-			}
-		}
-		b.StopTimer()
-		cancel()
-		client.Close()
-		<-done
-	})
+	b.Run("service", func(b *testing.B) { benchService(b, backend.prove, pf.request("")) })
 }
 
 // BenchmarkServiceOnly is the service's own cost per request: JSON-RPC over
 // a pipe, the slot bookkeeping and the reply, with a prover that answers at
 // once.
-func BenchmarkServiceOnly(b *testing.B) {
+func BenchmarkServiceOnly(b *testing.B) { benchService(b, provedBy("rfl"), proveRequest{}) }
+
+// benchService sends b.N prove requests for t0, one after another, through
+// a service over a pipe, and checks each answer.
+func benchService(b *testing.B, prove proveFunc, defaults proveRequest) {
 	ctx, cancel := context.WithCancel(context.Background())
-	svc := newProveService(provedBy("rfl"), serviceLimits{maxRequestBytes: 1 << 20, maxSearches: 4, requestTimeout: time.Minute},
+	svc := newProveService(prove, serviceLimits{maxRequestBytes: 1 << 20, maxSearches: 4, requestTimeout: time.Minute},
 		zerolog.Nop(), cancel)
+	svc.defaults = defaults
 	server, client := net.Pipe()
 	done := make(chan struct{})
 	go func() {
