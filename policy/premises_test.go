@@ -1,0 +1,258 @@
+package policy
+
+import (
+	"context"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/leanprove/leanprove/leanrpc"
+	"github.com/leanprove/leanprove/search"
+)
+
+// premiseFixture is a small file of lemmas of the shapes a project proves
+// once and cites everywhere.
+const premiseFixture = `namespace Demo
+
+def f (n : Nat) : Nat := n + 1
+
+def Good (x : Nat → Int) (n : Nat) : Prop := ∀ i, i < n → 0 ≤ x i
+
+theorem f_pos (n : Nat) : 0 < f n := by simp [f]
+
+theorem f_eq (n : Nat) : f n = n + 1 := rfl
+
+theorem f_mono {a b : Nat} (h : a ≤ b) : f a ≤ f b := by simp [f]; omega
+
+theorem good_shift {x : Nat → Int} {n m : Nat} (hx : Good x n) (hm : m ≤ n) :
+    Good x m := by
+  intro i hi
+  exact hx i (by omega)
+
+theorem f_twice (n : Nat) : ∀ k, k ≤ n → f k ≤ f n := by
+  intro k hk
+  exact f_mono hk
+
+theorem target_itself (n : Nat) : 0 < f n := f_pos n
+
+theorem after_target (n : Nat) : 0 < f (f n) := f_pos _
+
+end Demo
+
+theorem outside (n : Nat) : f n = Demo.f n := rfl
+`
+
+func fixturePremises(t testing.TB) (*Premises, *leanrpc.SourceFile) {
+	t.Helper()
+	src, err := leanrpc.ParseSource("Demo.lean", premiseFixture)
+	if err != nil {
+		t.Fatal(err)
+	}
+	target := src.Decl("Demo.target_itself")
+	tg := &leanrpc.Target{ProjectDir: t.TempDir(), Source: src, Decl: target}
+	p, err := PremisesFor(context.Background(), tg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return p, src
+}
+
+func TestPremisesSkipTheTheoremAndWhatFollows(t *testing.T) {
+	p, _ := fixturePremises(t)
+	var got []string
+	for _, pr := range p.premises {
+		got = append(got, pr.cite)
+	}
+	want := "f_pos f_eq f_mono good_shift f_twice"
+	if strings.Join(got, " ") != want {
+		t.Errorf("premises = %v, want %s (no defs, not the theorem itself, nothing after it)", got, want)
+	}
+}
+
+func TestPremisesProposals(t *testing.T) {
+	p, _ := fixturePremises(t)
+	tests := []struct {
+		name, goal string
+		want       string // must be the first candidate
+		also       []string
+	}{
+		{"conclusion matches, no hypotheses", "n : Nat\n⊢ 0 < f n", "exact f_pos", []string{"apply f_pos"}},
+		{"hypothesis filled from the goal", "a b : Nat\nhab : a ≤ b\n⊢ f a ≤ f b", "exact f_mono hab", []string{"apply f_mono", "refine f_mono ?_"}},
+		{"prop hypothesis filled, arithmetic one by omega", "y : Nat → Int\nk : Nat\nhy : Good y 10\n⊢ Good y 3", "exact good_shift hy (by omega)", nil},
+		{"unfillable hypothesis stays open", "y : Nat → Int\nk : Nat\nhk : k ≤ 10\n⊢ Good y k", "refine good_shift ?_ hk", []string{"apply good_shift"}},
+		{"equation rewrites", "m : Nat\n⊢ f m * 2 = 2 * m + 2", "", []string{"rw [f_eq]", "simp only [f_eq]", "simp [f_eq]"}},
+		{"∀ antecedents and binder predicates", "n : Nat\n⊢ ∀ k ≤ n, f k ≤ f n", "exact f_twice", nil},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			cands, err := p.Propose(context.Background(), search.State{Goals: []string{tt.goal}}, 16)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(cands) == 0 {
+				t.Fatal("no candidates")
+			}
+			if tt.want != "" && cands[0].Tactic != tt.want {
+				t.Errorf("first = %q, want %q; all: %v", cands[0].Tactic, tt.want, cands)
+			}
+			for _, a := range tt.also {
+				if !hasTactic(cands, a) {
+					t.Errorf("missing %q in %v", a, cands)
+				}
+			}
+			for _, c := range cands {
+				if c.Prior <= 0 || c.Prior > 1 {
+					t.Errorf("prior of %q = %v, want in (0, 1]", c.Tactic, c.Prior)
+				}
+			}
+		})
+	}
+}
+
+func hasTactic(cands []search.Candidate, tac string) bool {
+	for _, c := range cands {
+		if c.Tactic == tac {
+			return true
+		}
+	}
+	return false
+}
+
+func TestPremisesCiteByReachableName(t *testing.T) {
+	src, err := leanrpc.ParseSource("Demo.lean", premiseFixture)
+	if err != nil {
+		t.Fatal(err)
+	}
+	tg := &leanrpc.Target{ProjectDir: t.TempDir(), Source: src, Decl: src.Decl("outside")}
+	p, _ := PremisesFor(context.Background(), tg)
+	cands, _ := p.Propose(context.Background(), search.State{Goals: []string{"n : Nat\n⊢ 0 < f n"}}, 4)
+	if len(cands) == 0 || cands[0].Tactic != "exact Demo.f_pos" {
+		t.Errorf("outside the namespace: %v, want exact Demo.f_pos first", cands)
+	}
+}
+
+func TestPremisesDeterministicAndBounded(t *testing.T) {
+	p, _ := fixturePremises(t)
+	s := search.State{Goals: []string{"a b : Nat\nhab : a ≤ b\n⊢ f a ≤ f b"}}
+	first, _ := p.Propose(context.Background(), s, 3)
+	for range 20 {
+		again, _ := p.Propose(context.Background(), s, 3)
+		if len(again) != len(first) || len(first) != 3 {
+			t.Fatalf("k=3 gave %d then %d candidates", len(first), len(again))
+		}
+		for i := range first {
+			if again[i] != first[i] {
+				t.Fatalf("not deterministic: %v vs %v", first, again)
+			}
+		}
+	}
+	empty := NewPremises(nil, "")
+	if c, err := empty.Propose(context.Background(), s, 8); err != nil || len(c) != 0 {
+		t.Errorf("no premises: %v, %v", c, err)
+	}
+}
+
+// theoremsDir is the repository's own theorem library (theorems/).
+func theoremsDir(t testing.TB) string {
+	t.Helper()
+	dir, err := filepath.Abs(filepath.Join("..", "theorems"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := os.Stat(filepath.Join(dir, "LeanProve", "Bounds.lean")); err != nil {
+		t.Skipf("theorem library not found at %s: %v", dir, err)
+	}
+	return dir
+}
+
+// goalOf writes a theorem's initial goal as Lean prints it: each binder
+// as a hypothesis line, the type after ⊢ (binder predicates as Lean
+// abbreviates them, to exercise normalization).
+func goalOf(d *leanrpc.Decl) string {
+	toks := leanTokens(d.Statement)
+	var b strings.Builder
+	i := 0
+	for i < len(toks) && (toks[i] == "(" || toks[i] == "{") {
+		closeTok := map[string]string{"(": ")", "{": "}"}[toks[i]]
+		end := matchingClose(toks, i, toks[i], closeTok)
+		group := toks[i+1 : end]
+		colon := indexOf(group, ":")
+		b.WriteString(strings.Join(group[:colon], " ") + " : " + strings.Join(group[colon+1:], " ") + "\n")
+		i = end + 1
+	}
+	text := strings.Join(toks[i+1:], " ")
+	text = strings.ReplaceAll(text, "∀ t , t < T →", "∀ t < T,")
+	return b.String() + "⊢ " + text
+}
+
+// TestPremisesOnTheLayerTheorems: every attention, feed-forward and
+// residual theorem of a layer file is closed by one generic lemma of
+// LeanProve.Bounds; the lemma must rank first and its full application
+// be the first tactic.
+func TestPremisesOnTheLayerTheorems(t *testing.T) {
+	dir := theoremsDir(t)
+	path := filepath.Join(dir, "LeanProve", "Layers", "L00.lean")
+	src, err := leanrpc.ParseFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := map[string]string{
+		"attn":  "exact attn_block_bound hu hqv hsv hp hP hqo hso (by omega) (by omega)",
+		"ffn":   "exact ffn_block_bound hact hu hqg hsg hqu hsu hqd hsd (by omega)",
+		"resid": "exact resid_bound hh ha hf (by omega)",
+	}
+	checked := 0
+	for i := range src.Decls {
+		d := &src.Decls[i]
+		kind := strings.TrimSuffix(d.Name[strings.Index(d.Name, "_")+1:], "_bound")
+		w, ok := want[kind]
+		if !ok {
+			continue
+		}
+		p, err := PremisesFor(context.Background(), &leanrpc.Target{ProjectDir: dir, File: path, Source: src, Decl: d})
+		if err != nil {
+			t.Fatal(err)
+		}
+		goal := goalOf(d)
+		target := normalizeBinders(leanTokens(goal[strings.Index(goal, "⊢")+len("⊢"):]))
+		if top := p.premises[p.rank(target)[0].index].cite; top != strings.Fields(w)[1] {
+			t.Errorf("%s: top premise %s, want %s", d.Name, top, strings.Fields(w)[1])
+		}
+		cands, err := p.Propose(context.Background(), search.State{Goals: []string{goal}}, 8)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(cands) == 0 || cands[0].Tactic != w {
+			t.Errorf("%s: candidates %v, want %q first\ngoal:\n%s", d.Name, cands, w, goal)
+		}
+		checked++
+	}
+	if checked != 30 {
+		t.Errorf("checked %d layer theorems, want 30 (10 layers × attn, ffn, resid)", checked)
+	}
+}
+
+func BenchmarkPremisesPropose(b *testing.B) {
+	dir := theoremsDir(b)
+	path := filepath.Join(dir, "LeanProve", "Layers", "L00.lean")
+	src, err := leanrpc.ParseFile(path)
+	if err != nil {
+		b.Fatal(err)
+	}
+	d := &src.Decls[len(src.Decls)-1]
+	// A few hundred premises: the file's and Bounds' lemmas, repeated.
+	var decls []leanrpc.Decl
+	for len(decls) < 300 {
+		decls = append(decls, src.Decls...)
+	}
+	p := NewPremises(decls, d.Namespace)
+	s := search.State{Goals: []string{goalOf(src.Decl("LeanProve.layer00_attn_bound"))}}
+	b.ReportMetric(float64(p.Len()), "premises")
+	b.ResetTimer()
+	for b.Loop() {
+		if _, err := p.Propose(context.Background(), s, 16); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
