@@ -46,14 +46,20 @@ type premise struct {
 	typ        []string // the whole type after the colon, ∀s and →s included
 	outer      int      // how many of hyps are binders before the colon
 	equation   bool     // conclusion is an = or ↔ (a rewrite rule)
-	weights    map[string]float64
+	weights    []termWeight // the conclusion's TF-IDF vector, sorted by term
 	norm       float64
 }
 
+type termWeight struct {
+	term   string
+	weight float64
+}
+
 type binder struct {
-	name string
-	typ  []string
-	prop bool // a hypothesis, not a term argument
+	name  string
+	typ   []string
+	prop  bool     // a hypothesis, not a term argument
+	bound []string // names typ binds (∀, ∃, fun): wildcards local to it
 }
 
 // NewPremises builds the policy from the declarations available to a
@@ -82,8 +88,12 @@ func NewPremises(decls []leanrpc.Decl, ns string) *Premises {
 	}
 	for i := range p.premises {
 		pr := &p.premises[i]
-		pr.weights = p.tfidf(pr.conclusion, pr.vars)
-		pr.norm = vecNorm(pr.weights)
+		w := p.tfidf(pr.conclusion, pr.vars)
+		pr.norm = vecNorm(w)
+		for t, x := range w {
+			pr.weights = append(pr.weights, termWeight{t, x})
+		}
+		sort.Slice(pr.weights, func(a, b int) bool { return pr.weights[a].term < pr.weights[b].term })
 	}
 	return p
 }
@@ -200,8 +210,8 @@ func (p *Premises) rank(target []string) []scored {
 		cos := 0.0
 		if tn > 0 && pr.norm > 0 {
 			dot := 0.0
-			for t, w := range pr.weights {
-				dot += w * tw[t]
+			for _, w := range pr.weights {
+				dot += w.weight * tw[w.term]
 			}
 			cos = dot / (tn * pr.norm)
 		}
@@ -300,8 +310,8 @@ func fillArgs(explicit []binder, vars []string, bindings map[string]string, hyps
 			if used[h.name] || strings.HasSuffix(h.name, "✝") {
 				continue
 			}
-			if nb, ok := match(bd.typ, h.typ, append(bound(bd.typ), vars...), b); ok {
-				for _, n := range bound(bd.typ) {
+			if nb, ok := match(bd.typ, h.typ, append(bd.bound, vars...), b); ok {
+				for _, n := range bd.bound {
 					delete(nb, n) // bound names are local to this hypothesis
 				}
 				arg, b = h.name, nb
@@ -327,6 +337,10 @@ func fillArgs(explicit []binder, vars []string, bindings map[string]string, hyps
 // pattern standing for one token or one bracketed group, bound
 // consistently. It returns the extended bindings (a copy) on success.
 func match(pat, goal []string, vars []string, bindings map[string]string) (map[string]string, bool) {
+	// Cheap rejections first: most premises fail on their head symbol.
+	if len(pat) > len(goal) || len(pat) == 0 || (!isVar(pat[0], vars) && pat[0] != goal[0]) {
+		return nil, false
+	}
 	b := make(map[string]string, len(bindings)+4)
 	for k, v := range bindings {
 		b[k] = v
@@ -538,6 +552,7 @@ func parsePremise(d *leanrpc.Decl, ns string) (premise, bool) {
 		if pr.hyps[k].typ != nil && isProp(pr.hyps[k].typ) {
 			pr.hyps[k].prop = true
 		}
+		pr.hyps[k].bound = bound(pr.hyps[k].typ)
 	}
 	pr.conclusion = typ
 	pr.equation = topLevel(typ, "=") >= 0 || topLevel(typ, "↔") >= 0
