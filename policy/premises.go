@@ -39,13 +39,13 @@ type Premises struct {
 
 // A premise is one citable lemma, its statement taken apart.
 type premise struct {
-	cite       string   // the name as the theorem under proof can write it
-	vars       []string // every binder name: the pattern's wildcards
-	hyps       []binder // explicit binders in order (data and hypotheses)
-	conclusion []string // tokens of the conclusion
-	typ        []string // the whole type after the colon, ∀s and →s included
-	outer      int      // how many of hyps are binders before the colon
-	equation   bool     // conclusion is an = or ↔ (a rewrite rule)
+	cite       string       // the name as the theorem under proof can write it
+	vars       []string     // every binder name: the pattern's wildcards
+	hyps       []binder     // explicit binders in order (data and hypotheses)
+	conclusion []string     // tokens of the conclusion
+	typ        []string     // the whole type after the colon, ∀s and →s included
+	outer      int          // how many of hyps are binders before the colon
+	equation   bool         // conclusion is an = or ↔ (a rewrite rule)
 	weights    []termWeight // the conclusion's TF-IDF vector, sorted by term
 	norm       float64
 }

@@ -135,6 +135,27 @@ func buildPolicy(spec string, llm llmFlags, san leanrpc.SanitizeOptions) (search
 	return mix, nil
 }
 
+// withPremises mixes the policy.Premises of the target's context (the
+// lemmas before it in its file and in the project files it imports) into
+// base, whatever the spec: no spec's policy can cite a project's own lemmas,
+// and when none matches the goal their priors stay below the base's own
+// finishers. Built per theorem, since each sees different lemmas; base
+// stays cached. An imported file that does not parse costs its lemmas, not
+// the proof attempt.
+func (b *leanBackend) withPremises(ctx context.Context, base search.Policy, target *leanrpc.Target) search.Policy {
+	prem, err := policy.PremisesFor(ctx, target)
+	if err != nil {
+		b.log.Warn().Err(err).Str("theorem", target.Decl.FullName).Msg("some imported lemmas are not offered to the search")
+	}
+	if prem == nil || prem.Len() == 0 {
+		return base
+	}
+	return &policy.Mixture{
+		Policies: []search.Policy{base, prem},
+		Sanitize: leanrpc.SanitizeOptions{AllowNativeDecide: b.flags.allowNativeDecide},
+	}
+}
+
 // locate finds the theorem a request names.
 func locate(ctx context.Context, req proveRequest) (*leanrpc.Target, error) {
 	if req.File != "" {
@@ -161,6 +182,7 @@ func (b *leanBackend) prove(ctx context.Context, req proveRequest) (*proveResult
 	if err != nil {
 		return nil, err
 	}
+	pol = b.withPremises(ctx, pol, target)
 	params, err := b.searchParams(req)
 	if err != nil {
 		return nil, err
