@@ -275,11 +275,10 @@ func (p *Premises) tactics(pr *premise, sc scored, hyps []goalHyp, decay float64
 	}
 }
 
+// join writes an application. Explicit term arguments stay as _ even when
+// trailing: exact does not insert missing explicit arguments, so
+// "exact L" for L (n : Nat) : P n would not elaborate where "exact L _" does.
 func join(verb, name string, args []string) string {
-	// Trailing term arguments left to unification add nothing.
-	for len(args) > 0 && args[len(args)-1] == "_" {
-		args = args[:len(args)-1]
-	}
 	if len(args) == 0 {
 		if verb == "refine" {
 			verb = "exact"
@@ -291,21 +290,23 @@ func join(verb, name string, args []string) string {
 
 // fillArgs fills a premise's explicit binders in order: a hypothesis by the
 // first goal hypothesis its type matches (extending the conclusion's
-// bindings), a linear-arithmetic side condition by (by omega), anything
-// else by ?_; a term argument by _ (unification finds it). It returns the
-// arguments, how many are ?_ and how many hypotheses were filled.
+// bindings), a linear-arithmetic side condition by (by omega) when every
+// variable in it is bound by then (omega cannot choose a value for a
+// variable that only side conditions mention), anything else by ?_; a term
+// argument by _ (unification finds it). It returns the arguments, how many
+// are ?_ and how many hypotheses were filled.
 func fillArgs(explicit []binder, vars []string, bindings map[string]string, hyps []goalHyp) (args []string, open, filled int) {
 	b := map[string]string{}
 	for k, v := range bindings {
 		b[k] = v
 	}
 	used := map[string]bool{}
-	for _, bd := range explicit {
+	args = make([]string, len(explicit))
+	for i, bd := range explicit {
 		if !bd.prop {
-			args = append(args, "_")
+			args[i] = "_"
 			continue
 		}
-		arg := ""
 		for _, h := range hyps {
 			if used[h.name] || strings.HasSuffix(h.name, "✝") {
 				continue
@@ -314,23 +315,34 @@ func fillArgs(explicit []binder, vars []string, bindings map[string]string, hyps
 				for _, n := range bd.bound {
 					delete(nb, n) // bound names are local to this hypothesis
 				}
-				arg, b = h.name, nb
+				args[i], b = h.name, nb
 				used[h.name] = true
 				filled++
 				break
 			}
 		}
-		switch {
-		case arg != "":
-		case isArithmetic(bd.typ, vars):
-			arg = "(by omega)"
-		default:
-			arg = "?_"
+	}
+	for i, bd := range explicit {
+		if args[i] != "" {
+			continue
+		}
+		if isArithmetic(bd.typ, vars) && allBound(bd.typ, vars, b) {
+			args[i] = "(by omega)"
+		} else {
+			args[i] = "?_"
 			open++
 		}
-		args = append(args, arg)
 	}
 	return args, open, filled
+}
+
+func allBound(typ, vars []string, b map[string]string) bool {
+	for _, t := range typ {
+		if _, ok := b[t]; !ok && isVar(t, vars) {
+			return false
+		}
+	}
+	return true
 }
 
 // match matches pattern tokens against goal tokens, a variable of the
@@ -622,6 +634,41 @@ func indexOf(toks []string, t string) int {
 	return -1
 }
 
+// stripCasts drops what Lean prints for coercions and type ascriptions,
+// which the source writes differently: "↑x" and "((8192 : Nat) : Int)"
+// both become the bare term; parentheses around one token go too.
+func stripCasts(toks []string) []string {
+	out := make([]string, 0, len(toks))
+	for k := 0; k < len(toks); k++ {
+		switch toks[k] {
+		case "↑":
+			continue
+		case "(":
+			end := closing(toks, k)
+			if end < 0 {
+				out = append(out, toks[k:]...)
+				return out
+			}
+			inner := toks[k+1 : end]
+			if colon := topLevel(inner, ":"); colon >= 0 {
+				inner = inner[:colon]
+			}
+			inner = stripCasts(inner)
+			if len(inner) == 1 {
+				out = append(out, inner[0])
+			} else {
+				out = append(out, "(")
+				out = append(out, inner...)
+				out = append(out, ")")
+			}
+			k = end
+		default:
+			out = append(out, toks[k])
+		}
+	}
+	return out
+}
+
 // normalizeBinders rewrites what Lean prints in several ways to one form:
 // ℕ/ℤ as Nat/Int, "∀ (a b : T)," and "∀ a b : T," as "∀ a b,", and the
 // binder predicate "∀ x < y," as "∀ x, x < y →".
@@ -683,7 +730,7 @@ func normalizeBinders(toks []string) []string {
 		}
 		k = comma
 	}
-	return out
+	return stripCasts(out)
 }
 
 // leanTokens splits Lean text into identifiers (dotted names included),

@@ -77,12 +77,12 @@ func TestPremisesProposals(t *testing.T) {
 		want       string // must be the first candidate
 		also       []string
 	}{
-		{"conclusion matches, no hypotheses", "n : Nat\n⊢ 0 < f n", "exact f_pos", []string{"apply f_pos"}},
+		{"conclusion matches, no hypotheses", "n : Nat\n⊢ 0 < f n", "exact f_pos _", []string{"apply f_pos"}},
 		{"hypothesis filled from the goal", "a b : Nat\nhab : a ≤ b\n⊢ f a ≤ f b", "exact f_mono hab", []string{"apply f_mono", "refine f_mono ?_"}},
 		{"prop hypothesis filled, arithmetic one by omega", "y : Nat → Int\nk : Nat\nhy : Good y 10\n⊢ Good y 3", "exact good_shift hy (by omega)", nil},
 		{"unfillable hypothesis stays open", "y : Nat → Int\nk : Nat\nhk : k ≤ 10\n⊢ Good y k", "refine good_shift ?_ hk", []string{"apply good_shift"}},
 		{"equation rewrites", "m : Nat\n⊢ f m * 2 = 2 * m + 2", "", []string{"rw [f_eq]", "simp only [f_eq]", "simp [f_eq]"}},
-		{"∀ antecedents and binder predicates", "n : Nat\n⊢ ∀ k ≤ n, f k ≤ f n", "exact f_twice", nil},
+		{"∀ antecedents and binder predicates", "n : Nat\n⊢ ∀ k ≤ n, f k ≤ f n", "exact f_twice _", nil},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -127,8 +127,8 @@ func TestPremisesCiteByReachableName(t *testing.T) {
 	tg := &leanrpc.Target{ProjectDir: t.TempDir(), Source: src, Decl: src.Decl("outside")}
 	p, _ := PremisesFor(context.Background(), tg)
 	cands, _ := p.Propose(context.Background(), search.State{Goals: []string{"n : Nat\n⊢ 0 < f n"}}, 4)
-	if len(cands) == 0 || cands[0].Tactic != "exact Demo.f_pos" {
-		t.Errorf("outside the namespace: %v, want exact Demo.f_pos first", cands)
+	if len(cands) == 0 || cands[0].Tactic != "exact Demo.f_pos _" {
+		t.Errorf("outside the namespace: %v, want exact Demo.f_pos _ first", cands)
 	}
 }
 
@@ -254,5 +254,75 @@ func BenchmarkPremisesPropose(b *testing.B) {
 		if _, err := p.Propose(context.Background(), s, 16); err != nil {
 			b.Fatal(err)
 		}
+	}
+}
+
+// TestPremisesOnLeanPrintedGoals: goals as Lean's pretty-printer writes
+// them (ℕ and ℤ with Mathlib, binder predicates "∀ k < n,", typed binder
+// groups "∀ (h t : ℕ),", casts "↑") must fill the same hypotheses.
+func TestPremisesOnLeanPrintedGoals(t *testing.T) {
+	dir := theoremsDir(t)
+	path := filepath.Join(dir, "LeanProve", "Layers", "L00.lean")
+	src, err := leanrpc.ParseFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	tests := []struct {
+		theorem, goal, want string
+	}{
+		{"LeanProve.layer00_attn_bound", `u : ℕ → ℕ → ℤ
+qv sv p : ℕ → ℕ → ℤ
+T : ℕ
+qo so : ℕ → ℕ → ℤ
+hu : ∀ t < T, Bounded (u t) 8192 5642
+hqv : ∀ k < 1024, Levels (qv k) 8192
+hsv : ∀ k < 1024, Scales (sv k) 8192 283904
+hp : ∀ (h t : ℕ), h < 64 → t < T → 0 ≤ p h t
+hP : ∀ h < 64, sumN (p h) T ≤ 65536
+hqo : ∀ j < 8192, Levels (qo j) 8192
+hso : ∀ j < 8192, Scales (so j) 8192 1023488
+⊢ Bounded (attnOut u qv sv p T qo so) 8192 9771641735`,
+			"exact attn_block_bound hu hqv hsv hp hP hqo hso (by omega) (by omega)"},
+		{"LeanProve.layer00_ffn_bound", `u : ℕ → ℤ
+qg sg qu su : ℕ → ℕ → ℤ
+act : ℤ → ℤ
+qd sd : ℕ → ℕ → ℤ
+hact : ∀ (a B : ℤ), -B ≤ a → a ≤ B → -B ≤ act a ∧ act a ≤ B
+hu : Bounded u 8192 8736
+hqg : ∀ k < 28672, Levels (qg k) 8192
+hsg : ∀ k < 28672, Scales (sg k) 8192 320768
+hqu : ∀ k < 28672, Levels (qu k) 8192
+hsu : ∀ k < 28672, Scales (su k) 8192 317696
+hqd : ∀ j < 8192, Levels (qd j) 28672
+hsd : ∀ j < 8192, Scales (sd j) 28672 742912
+⊢ Bounded (ffnOut u qg sg qu su act qd sd) 8192 1149512352208045`,
+			"exact ffn_block_bound hact hu hqg hsg hqu hsu hqd hsd (by omega)"},
+		// After constructor and intro: the goal of one half of an RMSNorm
+		// theorem. K appears only in side conditions, so (by omega) could
+		// not elaborate (K stays a metavariable): they stay open, and the
+		// lemma still ranks first. (The real proof names K := 91.)
+		{"LeanProve.layer00_rmsnorm_bound", `x g : ℕ → ℤ
+r : ℤ
+hr : 0 < r
+hrms : sumSq x 8192 ≤ ↑8192 * (r * r)
+hg : Bounded g 8192 62
+⊢ Bounded (rmsnorm g x r) 8192 5642`,
+			"refine rmsnorm_bound hr hrms ?_ ?_ ?_ hg"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.theorem, func(t *testing.T) {
+			d := src.Decl(tt.theorem)
+			p, err := PremisesFor(context.Background(), &leanrpc.Target{ProjectDir: dir, File: path, Source: src, Decl: d})
+			if err != nil {
+				t.Fatal(err)
+			}
+			cands, err := p.Propose(context.Background(), search.State{Goals: []string{tt.goal}}, 8)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(cands) == 0 || cands[0].Tactic != tt.want {
+				t.Errorf("candidates %v, want %q first", cands, tt.want)
+			}
+		})
 	}
 }
