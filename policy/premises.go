@@ -110,6 +110,7 @@ func PremisesFor(ctx context.Context, t *leanrpc.Target) (*Premises, error) {
 	var decls []leanrpc.Decl
 	var errs []error
 	seen := map[string]bool{}
+	roots := sourceRoots(t)
 	var visit func(imports []string)
 	visit = func(imports []string) {
 		for _, mod := range imports {
@@ -117,9 +118,9 @@ func PremisesFor(ctx context.Context, t *leanrpc.Target) (*Premises, error) {
 				continue
 			}
 			seen[mod] = true
-			path := filepath.Join(t.ProjectDir, filepath.FromSlash(strings.ReplaceAll(mod, ".", "/"))+".lean")
-			if _, err := os.Stat(path); err != nil {
-				continue // not a project module
+			path := moduleFile(roots, mod)
+			if path == "" {
+				continue // not a project module (Mathlib, Std, core)
 			}
 			src, err := leanrpc.ParseFile(path)
 			if err != nil {
@@ -141,6 +142,32 @@ func PremisesFor(ctx context.Context, t *leanrpc.Target) (*Premises, error) {
 		decls = append(decls, d)
 	}
 	return NewPremises(decls, t.Decl.Namespace), errors.Join(errs...)
+}
+
+// sourceRoots lists the directories a module name may be relative to: the
+// project root, then each directory from the theorem's file up to it (a
+// lean_lib with srcDir = "src" keeps module A.B in src/A/B.lean).
+func sourceRoots(t *leanrpc.Target) []string {
+	roots := []string{t.ProjectDir}
+	if t.File == "" {
+		return roots
+	}
+	for dir := filepath.Dir(t.File); dir != t.ProjectDir && strings.HasPrefix(dir, t.ProjectDir); dir = filepath.Dir(dir) {
+		roots = append(roots, dir)
+	}
+	return roots
+}
+
+// moduleFile finds module mod's file under one of roots, or returns "".
+func moduleFile(roots []string, mod string) string {
+	rel := filepath.FromSlash(strings.ReplaceAll(mod, ".", "/")) + ".lean"
+	for _, r := range roots {
+		path := filepath.Join(r, rel)
+		if _, err := os.Stat(path); err == nil {
+			return path
+		}
+	}
+	return ""
 }
 
 // Propose implements search.Policy.

@@ -326,3 +326,46 @@ hg : Bounded g 8192 62
 		})
 	}
 }
+
+// TestPremisesFromImports: lemmas come from the project files the theorem
+// imports, transitively, under the project root or a lean_lib's srcDir;
+// modules outside the project are skipped and a file that does not parse
+// is named in the error while the rest stays usable.
+func TestPremisesFromImports(t *testing.T) {
+	root := t.TempDir()
+	files := map[string]string{
+		"src/Lib/Base.lean":   "theorem base_le (n : Nat) : n ≤ n + 1 := by omega\n",
+		"src/Lib/Mid.lean":    "import Lib.Base\nimport Mathlib.Tactic\n\ntheorem mid_lt (n : Nat) : n < n + 1 := by omega\n",
+		"src/Lib/Broken.lean": "theorem broken : (1 = 1 := rfl\n",
+		"src/Lib/Main.lean":   "import Lib.Mid\nimport Lib.Broken\n\ntheorem here (n : Nat) : 0 ≤ n := by omega\n\ntheorem goal (n : Nat) : n < n + 1 := by sorry\n",
+	}
+	for name, text := range files {
+		path := filepath.Join(root, filepath.FromSlash(name))
+		if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(path, []byte(text), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	main := filepath.Join(root, "src", "Lib", "Main.lean")
+	src, err := leanrpc.ParseFile(main)
+	if err != nil {
+		t.Fatal(err)
+	}
+	p, err := PremisesFor(context.Background(), &leanrpc.Target{ProjectDir: root, File: main, Source: src, Decl: src.Decl("goal")})
+	if err == nil || !strings.Contains(err.Error(), "Lib.Broken") || !strings.Contains(err.Error(), "Broken.lean") {
+		t.Errorf("error = %v, want one naming the module and file that did not parse", err)
+	}
+	var got []string
+	for _, pr := range p.premises {
+		got = append(got, pr.cite)
+	}
+	if strings.Join(got, " ") != "base_le mid_lt here" {
+		t.Errorf("premises = %v, want base_le mid_lt here (imports first, transitively)", got)
+	}
+	cands, _ := p.Propose(context.Background(), search.State{Goals: []string{"n : Nat\n⊢ n < n + 1"}}, 4)
+	if len(cands) == 0 || cands[0].Tactic != "exact mid_lt _" {
+		t.Errorf("candidates %v, want exact mid_lt _ first", cands)
+	}
+}
