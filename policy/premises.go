@@ -29,7 +29,9 @@ import (
 // `(by omega)` for a linear-arithmetic side condition, `refine L … ?_ …`
 // when some are not, `apply L`, and `rw [L]`, `simp only [L]`, `simp [L]`
 // for equations. Priors are ranks on the portfolio's scale: a fully filled
-// exact of a matching premise sits above the portfolio's `exact h` (0.43).
+// exact of a matching premise (0.6) sits above the portfolio's `exact h`
+// (0.43), while premises whose conclusion does not match are guesses kept
+// at most 0.175, below the portfolio's finishers for the goal's shape.
 // Deterministic, and allocation-light enough for a few hundred premises in
 // well under a millisecond per state.
 type Premises struct {
@@ -282,9 +284,15 @@ func (p *Premises) tactics(pr *premise, sc scored, hyps []goalHyp, decay float64
 			add("exact "+pr.cite, 0.6*decay)
 		}
 	} else if open == 0 && filled > 0 {
-		add(join("exact", pr.cite, args), 0.2*strength*decay)
+		add(join("exact", pr.cite, args), 0.1*strength*decay)
 	}
-	add("apply "+pr.cite, (0.1+0.2*strength)*decay)
+	// A premise whose conclusion does not match the target is a guess:
+	// its priors stay below the portfolio's arithmetic finishers.
+	scale := 1.0
+	if !sc.matched {
+		scale = 0.5 * strength
+	}
+	add("apply "+pr.cite, (0.05+0.25*scale)*decay)
 	if nProps > 0 && len(pr.hyps) > 0 {
 		holes := make([]string, len(pr.hyps))
 		for i, b := range pr.hyps {
@@ -293,12 +301,12 @@ func (p *Premises) tactics(pr *premise, sc scored, hyps []goalHyp, decay float64
 				holes[i] = "?_"
 			}
 		}
-		add(join("refine", pr.cite, holes), (0.05+0.15*strength)*decay)
+		add(join("refine", pr.cite, holes), (0.03+0.17*scale)*decay)
 	}
 	if pr.equation {
-		add("rw ["+pr.cite+"]", (0.05+0.15*strength)*decay)
-		add("simp only ["+pr.cite+"]", (0.04+0.12*strength)*decay)
-		add("simp ["+pr.cite+"]", (0.04+0.1*strength)*decay)
+		add("rw ["+pr.cite+"]", (0.03+0.17*scale)*decay)
+		add("simp only ["+pr.cite+"]", (0.02+0.14*scale)*decay)
+		add("simp ["+pr.cite+"]", (0.02+0.12*scale)*decay)
 	}
 }
 

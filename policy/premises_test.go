@@ -369,3 +369,25 @@ func TestPremisesFromImports(t *testing.T) {
 		t.Errorf("candidates %v, want exact mid_lt _ first", cands)
 	}
 }
+
+// TestPremisesBesideThePortfolio: mixed with the portfolio, a matching
+// premise's application comes first, and guesses from premises that do not
+// match stay behind the portfolio's finisher for the goal's shape.
+func TestPremisesBesideThePortfolio(t *testing.T) {
+	p, _ := fixturePremises(t)
+	mix := &Mixture{Policies: []search.Policy{NewPortfolio(), p}}
+	tests := []struct{ goal, want string }{
+		{"a b : Nat\nhab : a ≤ b\n⊢ f a ≤ f b", "exact f_mono hab"},
+		{"a b : Nat\n⊢ a + b = b + a", "omega"},
+		{"m : Nat\n⊢ f m = m + 1", "exact f_eq _"},
+	}
+	for _, tt := range tests {
+		cands, err := mix.Propose(context.Background(), search.State{Goals: []string{tt.goal}}, 8)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(cands) == 0 || cands[0].Tactic != tt.want {
+			t.Errorf("goal %q: candidates %v, want %q first", tt.goal, cands, tt.want)
+		}
+	}
+}
