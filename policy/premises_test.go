@@ -391,3 +391,20 @@ func TestPremisesBesideThePortfolio(t *testing.T) {
 		}
 	}
 }
+
+// BenchmarkPremisesFor measures what prove pays per theorem: parsing the
+// imported project files and indexing the premises.
+func BenchmarkPremisesFor(b *testing.B) {
+	dir := theoremsDir(b)
+	path := filepath.Join(dir, "LeanProve", "Layers", "L00.lean")
+	src, err := leanrpc.ParseFile(path)
+	if err != nil {
+		b.Fatal(err)
+	}
+	tg := &leanrpc.Target{ProjectDir: dir, File: path, Source: src, Decl: &src.Decls[len(src.Decls)-1]}
+	for b.Loop() {
+		if _, err := PremisesFor(context.Background(), tg); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
