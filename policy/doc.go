@@ -18,6 +18,13 @@
 //     over the training theorems, and its softmax share is mapped to a
 //     calibrated probability. It trains in a few seconds on the shared
 //     traces and is saved to one file with a version header (modelfile.go).
+//   - Portfolio (portfolio.go) needs no training: core-Lean tactics (omega,
+//     decide, simp, intro with the target's binder names, constructor,
+//     exact h, cases, induction) ranked by the shape of the first goal.
+//   - Premises (premises.go, premiseparse.go) cites the project's own
+//     earlier lemmas: ranked by a wildcard match of their conclusion with
+//     the goal plus TF-IDF, applied with hypotheses filled from the goal;
+//     PremisesFor builds it for a leanrpc.Target.
 //   - Frequency (frequency.go) is the baseline: the most common tactics, the
 //     same for every state.
 //   - LLM (llm.go, prompt.go) asks any OpenAI-compatible chat endpoint for

@@ -76,7 +76,7 @@ type proveFlags struct {
 
 func (p *proveFlags) register(fs *flag.FlagSet) {
 	fs.StringVar(&p.project, "project", "theorems", "Lake project directory (holds lakefile.lean or lakefile.toml)")
-	fs.StringVar(&p.policy, "policy", "auto", "tactic policy: auto (portfolio, plus the project's "+defaultModel+" when it exists), portfolio, learned:MODEL, llm:MODEL@URL, or A+B for a mixture")
+	fs.StringVar(&p.policy, "policy", "auto", "tactic policy: auto (portfolio, plus the project's "+defaultModel+" when it exists), portfolio, learned:MODEL, llm:MODEL@URL, or A+B for a mixture; whatever the spec, the project's own lemmas declared before the theorem (in its file and the project files it imports) are mixed in")
 	p.budget.register(fs)
 	fs.IntVar(&p.candidates, "candidates", 16, "tactics the policy proposes per expanded state")
 	fs.BoolVar(&p.rollout, "rollout", true, "try a portfolio of finishing tactics (omega, decide, simp, rfl…) on each new state")
