@@ -89,7 +89,7 @@ func proofSteps(t *search.Tree, proof []string) []proofStep {
 		if !found || (next == nil && i < len(proof)-1) {
 			return nil
 		}
-		st := proofStep{Tactic: tac, Before: node.Goals}
+		st := proofStep{Tactic: tac, Before: node.Goals, After: []string{}}
 		if next != nil {
 			st.After = next.Goals
 		}
