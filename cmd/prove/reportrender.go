@@ -86,11 +86,15 @@ var chartColors = []string{"#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9"
 // compare provers across budgets.
 func writeReportSVG(w io.Writer, runs []runSummary) error {
 	const (
-		width, height = 900, 380
+		width, chartH = 900, 380
 		pad           = 50
 		panelW        = (width - 3*pad) / 2
-		panelH        = height - 2*pad - 40
+		panelH        = chartH - 2*pad - 40
+		legendRow     = 18
 	)
+	// One legend row per run: labels carry policy, mode and run ID, too
+	// long to sit side by side.
+	height := chartH + legendRow*len(runs)
 	var b strings.Builder
 	fmt.Fprintf(&b, `<svg xmlns="http://www.w3.org/2000/svg" width="%d" height="%d" viewBox="0 0 %d %d" font-family="sans-serif" font-size="12">`+"\n", width, height, width, height)
 	b.WriteString(`<rect width="100%" height="100%" fill="white"/>` + "\n")
@@ -132,7 +136,9 @@ func writeReportSVG(w io.Writer, runs []runSummary) error {
 	if maxN == 0 {
 		maxN = 1
 	}
-	fmt.Fprintf(&b, `<text x="%.0f" y="%.0f" text-anchor="end">%.1fs</text>`+"\n", x1+panelW, y0+panelH+15, maxT)
+	fmt.Fprintf(&b, `<text x="%.0f" y="%.0f" text-anchor="end">%s</text>`+"\n", x1+panelW, y0+panelH+15, secondsLabel(maxT))
+	fmt.Fprintf(&b, `<text x="%.0f" y="%.0f" text-anchor="start">0</text>`+"\n", x1, y0+panelH+15)
+	fmt.Fprintf(&b, `<text x="%.0f" y="%.0f" text-anchor="middle">seconds per theorem</text>`+"\n", x1+panelW/2, y0+panelH+15)
 	fmt.Fprintf(&b, `<text x="%.0f" y="%.0f" text-anchor="end">%d</text>`+"\n", x1-5, y0+4, maxN)
 	for i, r := range runs {
 		var pts []string
@@ -145,17 +151,28 @@ func writeReportSVG(w io.Writer, runs []runSummary) error {
 		fmt.Fprintf(&b, `<polyline fill="none" stroke="%s" stroke-width="2" points="%s"/>`+"\n", chartColors[i%len(chartColors)], strings.Join(pts, " "))
 	}
 
-	// Legend.
-	ly := y0 + panelH + 35
+	// Legend, one run a row, with its figures.
+	ly := y0 + panelH + 40
 	for i, r := range runs {
-		lx := x0 + float64(i%4)*200
-		yy := ly + float64(i/4)*16
-		fmt.Fprintf(&b, `<rect x="%.0f" y="%.0f" width="10" height="10" fill="%s"/><text x="%.0f" y="%.0f">%s</text>`+"\n",
-			lx, yy-9, chartColors[i%len(chartColors)], lx+14, yy, html.EscapeString(r.Label))
+		yy := ly + float64(i*legendRow)
+		fmt.Fprintf(&b, `<rect x="%.0f" y="%.0f" width="10" height="10" fill="%s"/><text x="%.0f" y="%.0f">%s: %d/%d proved</text>`+"\n",
+			x0, yy-9, chartColors[i%len(chartColors)], x0+14, yy, html.EscapeString(r.Label), r.Proved, r.Theorems)
 	}
 	b.WriteString("</svg>\n")
 	_, err := io.WriteString(w, b.String())
 	return err
+}
+
+// secondsLabel prints a time axis end with the precision it needs.
+func secondsLabel(s float64) string {
+	switch {
+	case s >= 10:
+		return fmt.Sprintf("%.0f s", s)
+	case s >= 0.1:
+		return fmt.Sprintf("%.1f s", s)
+	default:
+		return fmt.Sprintf("%.0f ms", s*1000)
+	}
 }
 
 func axes(b *strings.Builder, x, y float64, w, h int) {
