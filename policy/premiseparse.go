@@ -144,8 +144,10 @@ func features(t string, vars []string) bool {
 // parsePremise takes a declaration's statement apart: binders, then the
 // type's leading ∀ binders and → antecedents, then the conclusion.
 func parsePremise(d *leanrpc.Decl, ns string) (premise, bool) {
+	// Not axioms: a proof citing one fails the axiom audit, yet the search
+	// would stop at it as found.
 	switch d.Kind {
-	case "theorem", "lemma", "axiom":
+	case "theorem", "lemma":
 	default:
 		return premise{}, false
 	}
@@ -153,7 +155,10 @@ func parsePremise(d *leanrpc.Decl, ns string) (premise, bool) {
 		return premise{}, false
 	}
 	pr := premise{cite: d.FullName}
-	if d.Namespace != "" && (ns == d.Namespace || strings.HasPrefix(ns, d.Namespace+".")) {
+	// Inside its namespace a lemma is reachable by its short name, unless
+	// it is protected.
+	_, protected := declModifiers(d)
+	if !protected && d.Namespace != "" && (ns == d.Namespace || strings.HasPrefix(ns, d.Namespace+".")) {
 		pr.cite = d.Name
 	}
 	toks := leanTokens(d.Statement)
@@ -195,17 +200,23 @@ func parsePremise(d *leanrpc.Decl, ns string) (premise, bool) {
 	if i >= len(toks) || toks[i] != ":" {
 		return premise{}, false
 	}
+	implicit := forallImplicits(toks[i+1:])
 	typ := normalizeBinders(toks[i+1:])
 	pr.typ, pr.outer = typ, len(pr.hyps)
-	// Leading ∀ binders and → antecedents are explicit arguments too.
+	// Leading ∀ binders and → antecedents are explicit arguments too,
+	// except ∀ binders in braces, for which no argument is written.
 	for {
 		if len(typ) > 0 && typ[0] == "∀" {
 			comma := indexOf(typ, ",")
 			if comma < 0 {
 				break
 			}
+			nth := countOf(pr.typ[:len(pr.typ)-len(typ)], "∀")
 			for _, n := range typ[1:comma] {
 				pr.vars = append(pr.vars, n)
+				if nth < len(implicit) && implicit[nth][n] {
+					continue
+				}
 				pr.hyps = append(pr.hyps, binder{name: n})
 			}
 			typ = typ[comma+1:]
@@ -227,6 +238,77 @@ func parsePremise(d *leanrpc.Decl, ns string) (premise, bool) {
 	pr.conclusion = typ
 	pr.equation = topLevel(typ, "=") >= 0 || topLevel(typ, "↔") >= 0
 	return pr, true
+}
+
+// declModifiers reads the modifiers written before d's keyword (after its
+// doc comment and attributes).
+func declModifiers(d *leanrpc.Decl) (private, protected bool) {
+	at := d.KeywordAt - d.Start
+	if at <= 0 || at > len(d.Signature) {
+		return false, false
+	}
+	prefix := d.Signature[:at]
+	if k := strings.LastIndex(prefix, "-/"); k >= 0 {
+		prefix = prefix[k+len("-/"):]
+	}
+	for _, w := range strings.Fields(prefix) {
+		switch w {
+		case "private":
+			private = true
+		case "protected":
+			protected = true
+		}
+	}
+	return private, protected
+}
+
+// forallImplicits lists, for each ∀ of a type in order, the names it binds
+// in braces ({n} or ⦃n⦄): implicit arguments, which an application does
+// not write. normalizeBinders drops the braces but keeps every ∀, so the
+// k-th ∀ of its output is the k-th here.
+func forallImplicits(toks []string) []map[string]bool {
+	var out []map[string]bool
+	for k, t := range toks {
+		if t != "∀" {
+			continue
+		}
+		names := map[string]bool{}
+		depth, inBraces, typePart := 0, false, false
+		for m := k + 1; m < len(toks); m++ {
+			switch toks[m] {
+			case "(", "[", "{", "⦃":
+				depth++
+				inBraces = depth == 1 && (toks[m] == "{" || toks[m] == "⦃")
+				typePart = false
+				continue
+			case ")", "]", "}", "⦄":
+				depth--
+				inBraces, typePart = false, false
+				continue
+			case ":":
+				typePart = true
+				continue
+			}
+			if depth == 0 && toks[m] == "," {
+				break
+			}
+			if inBraces && !typePart {
+				names[toks[m]] = true
+			}
+		}
+		out = append(out, names)
+	}
+	return out
+}
+
+func countOf(toks []string, t string) int {
+	n := 0
+	for _, x := range toks {
+		if x == t {
+			n++
+		}
+	}
+	return n
 }
 
 // isProp guesses whether a binder type is a proposition: a comparison or
@@ -347,9 +429,9 @@ func normalizeBinders(toks []string) []string {
 		comma := -1
 		depth := 0
 		for m := k + 1; m < len(toks); m++ {
-			if toks[m] == "(" || toks[m] == "{" {
+			if toks[m] == "(" || toks[m] == "{" || toks[m] == "⦃" || toks[m] == "[" {
 				depth++
-			} else if toks[m] == ")" || toks[m] == "}" {
+			} else if toks[m] == ")" || toks[m] == "}" || toks[m] == "⦄" || toks[m] == "]" {
 				depth--
 			} else if toks[m] == "," && depth == 0 {
 				comma = m
@@ -365,10 +447,15 @@ func normalizeBinders(toks []string) []string {
 		for m := 0; m < len(head); m++ {
 			h := head[m]
 			switch {
-			case h == "(" || h == ")" || h == "{" || h == "}":
+			case h == "(" || h == ")" || h == "{" || h == "}" || h == "⦃" || h == "⦄":
+			case h == "[":
+				// an instance binder: it names nothing an application writes
+				for m < len(head) && head[m] != "]" {
+					m++
+				}
 			case h == ":":
 				// skip the type up to the group's end
-				for m+1 < len(head) && head[m+1] != ")" && head[m+1] != "}" {
+				for m+1 < len(head) && head[m+1] != ")" && head[m+1] != "}" && head[m+1] != "⦄" {
 					m++
 				}
 			case h == "<" || h == "≤" || h == ">" || h == "≥" || h == "∈":

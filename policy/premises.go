@@ -129,7 +129,12 @@ func PremisesFor(ctx context.Context, t *leanrpc.Target) (*Premises, error) {
 				continue
 			}
 			visit(src.Imports)
-			decls = append(decls, src.Decls...)
+			for _, d := range src.Decls {
+				// A private lemma is out of reach outside its file.
+				if private, _ := declModifiers(&d); !private {
+					decls = append(decls, d)
+				}
+			}
 		}
 	}
 	visit(t.Source.Imports)

@@ -408,3 +408,89 @@ func BenchmarkPremisesFor(b *testing.B) {
 		}
 	}
 }
+
+// TestPremisesLeanArguments: what each tactic writes must elaborate in
+// Lean 4. Binders after the colon in braces (∀ {n}, ∀ ⦃n⦄) are implicit, so
+// no argument is written for them; an axiom is never cited (its proofs
+// fail the axiom audit, and a proof found ends the search); a protected
+// lemma needs its namespace even inside it.
+func TestPremisesLeanArguments(t *testing.T) {
+	src, err := leanrpc.ParseSource("P.lean", `namespace P
+def f (n : Nat) : Nat := n + 1
+theorem imp : ∀ {n : Nat}, 0 < n → 0 < f n := by sorry
+theorem strict : ∀ ⦃n : Nat⦄, 0 < n → 1 < f n := by sorry
+theorem mixed (a : Nat) : ∀ {b : Nat} (c : Nat), b ≤ c → a + b ≤ a + f c := by sorry
+theorem inst : ∀ [Inhabited Nat] (n : Nat), 5 < f n + 5 := by sorry
+axiom ax (n : Nat) : 2 < f n
+protected theorem prot (n : Nat) : 3 < f n := by sorry
+theorem target : True := trivial
+end P
+`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	p, err := PremisesFor(context.Background(), &leanrpc.Target{ProjectDir: t.TempDir(), Source: src, Decl: src.Decl("P.target")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	tests := []struct {
+		goal, want string
+		never      []string
+	}{
+		{"m : Nat\nhm : 0 < m\n⊢ 0 < f m", "exact imp hm", []string{"exact imp _ hm", "refine imp _ ?_"}},
+		{"m : Nat\nhm : 0 < m\n⊢ 1 < f m", "exact strict hm", []string{"exact strict _ _ hm"}},
+		{"x y : Nat\nh : y ≤ 7\n⊢ x + y ≤ x + f 7", "exact mixed _ _ h", []string{"exact mixed _ _ _ h"}},
+		{"m : Nat\n⊢ 5 < f m + 5", "exact inst _", []string{"exact inst _ _"}},
+		{"m : Nat\n⊢ 3 < f m", "exact P.prot _", []string{"exact prot _", "apply prot"}},
+		{"m : Nat\n⊢ 2 < f m", "", []string{"exact ax _", "apply ax", "exact P.ax _"}},
+	}
+	for _, tt := range tests {
+		cands, err := p.Propose(context.Background(), search.State{Goals: []string{tt.goal}}, 16)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if tt.want != "" && (len(cands) == 0 || cands[0].Tactic != tt.want) {
+			t.Errorf("goal %q: candidates %v, want %q first", tt.goal, cands, tt.want)
+		}
+		for _, bad := range tt.never {
+			if hasTactic(cands, bad) {
+				t.Errorf("goal %q: proposes %q (Lean rejects it, or the axiom audit would): %v", tt.goal, bad, cands)
+			}
+		}
+	}
+}
+
+// TestPremisesSkipPrivateImports: a private lemma of an imported file
+// cannot be named from another file; one of the theorem's own file can.
+func TestPremisesSkipPrivateImports(t *testing.T) {
+	root := t.TempDir()
+	files := map[string]string{
+		"Lib/Base.lean": "private theorem hidden (n : Nat) : n ≤ n + 1 := by omega\n\ntheorem shown (n : Nat) : n ≤ n + 2 := by omega\n",
+		"Lib/Main.lean": "import Lib.Base\n\nprivate theorem local_lt (n : Nat) : n < n + 1 := by omega\n\ntheorem goal (n : Nat) : n < n + 1 := by sorry\n",
+	}
+	for name, text := range files {
+		path := filepath.Join(root, filepath.FromSlash(name))
+		if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(path, []byte(text), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	main := filepath.Join(root, "Lib", "Main.lean")
+	src, err := leanrpc.ParseFile(main)
+	if err != nil {
+		t.Fatal(err)
+	}
+	p, err := PremisesFor(context.Background(), &leanrpc.Target{ProjectDir: root, File: main, Source: src, Decl: src.Decl("goal")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, pr := range p.premises {
+		got = append(got, pr.cite)
+	}
+	if strings.Join(got, " ") != "shown local_lt" {
+		t.Errorf("premises = %v, want shown local_lt (an imported private lemma is not reachable)", got)
+	}
+}
