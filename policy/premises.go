@@ -284,9 +284,6 @@ func (p *Premises) tactics(pr *premise, sc scored, hyps []goalHyp, decay float64
 		} else {
 			add(join("refine", pr.cite, args), 0.35*decay)
 		}
-		if len(explicit) == 0 {
-			add("exact "+pr.cite, 0.6*decay)
-		}
 	} else if open == 0 && filled > 0 {
 		add(join("exact", pr.cite, args), 0.1*strength*decay)
 	}
