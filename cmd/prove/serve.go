@@ -30,12 +30,16 @@ type serviceLimits struct {
 	maxSearches     int
 	requestTimeout  time.Duration
 	grace           time.Duration // how long shutdown waits for searches before cancelling them
+	// maxWorkers bounds the Lean documents one search slot may use (a
+	// prove's workers, a batch's parallel), so that --max-searches bounds
+	// the Lean work at once; 0: no bound.
+	maxWorkers int
 }
 
 // proveService answers JSON-RPC 2.0 requests:
 //
-//	prove   {theorem, project?, file?, policy?, mode?, expansions?, calls?, wall_seconds?, seed?, write?} → proveResult
-//	batch   {paths, db?, parallel?, and prove's settings} → {run_id, db, summary}  (status shows its progress)
+//	prove   {theorem, project?, file?, policy?, mode?, expansions?, calls?, wall_seconds?, seed?, workers?, write?} → proveResult
+//	batch   {paths, db?, parallel?, and prove's settings but theorem, file and workers} → {run_id, db, summary}  (status shows its progress)
 //	cancel  {id}  → {cancelled: bool}   (or the notification $/cancelRequest {id})
 //	status  {}    → {searches: [...], max_searches}
 //	shutdown {}   → {} and the service stops accepting work
@@ -190,6 +194,10 @@ func (h *serviceHandler) startProve(conn *jsonrpc2.Conn, req *jsonrpc2.Request) 
 		replyErr(s.baseCtx, conn, req, jsonrpc2.CodeInvalidParams, `"theorem" is required`)
 		return
 	}
+	if err := s.checkWorkers("workers", p.Workers); err != nil {
+		replyErr(s.baseCtx, conn, req, jsonrpc2.CodeInvalidParams, err.Error())
+		return
+	}
 	h.start(conn, req, p.Theorem, nil, func(ctx context.Context) (any, error) { return s.prove(ctx, p) })
 }
 
@@ -206,6 +214,18 @@ func (h *serviceHandler) startBatch(conn *jsonrpc2.Conn, req *jsonrpc2.Request) 
 	}
 	if len(job.Paths) == 0 {
 		replyErr(s.baseCtx, conn, req, jsonrpc2.CodeInvalidParams, `"paths" is required: .lean files or folders`)
+		return
+	}
+	// prove's fields that a batch would silently ignore: "workers" in
+	// particular is what the CLI's batch --workers means, but a batch
+	// searches each theorem with one worker and "parallel" of them at once.
+	if job.Theorem != "" || job.File != "" || job.Workers != 0 {
+		replyErr(s.baseCtx, conn, req, jsonrpc2.CodeInvalidParams,
+			`a batch proves every theorem with sorry under "paths", one worker each: "theorem", "file" and "workers" belong to prove; "parallel" sets the theorems searched at once`)
+		return
+	}
+	if err := s.checkWorkers("parallel", job.Theorems); err != nil {
+		replyErr(s.baseCtx, conn, req, jsonrpc2.CodeInvalidParams, err.Error())
 		return
 	}
 	counts := &countingProgress{}
@@ -268,6 +288,18 @@ func (h *serviceHandler) start(conn *jsonrpc2.Conn, req *jsonrpc2.Request, what 
 			replyErr(rctx, conn, req, codeFailed, err.Error())
 		}
 	})
+}
+
+// checkWorkers refuses a request's Lean documents (field) beyond what one
+// search slot may use.
+func (s *proveService) checkWorkers(field string, n int) error {
+	switch {
+	case n < 0:
+		return fmt.Errorf("%q must not be negative, got %d", field, n)
+	case s.limits.maxWorkers > 0 && n > s.limits.maxWorkers:
+		return fmt.Errorf("%q is %d, more than the %d Lean documents one search may use (the server's --workers)", field, n, s.limits.maxWorkers)
+	}
+	return nil
 }
 
 func (h *serviceHandler) cancel(id jsonrpc2.ID) bool {
@@ -382,6 +414,7 @@ func runServe(ctx context.Context, e *env, args []string) error {
 	if err := pf.validate(); err != nil {
 		return err
 	}
+	lim.maxWorkers = pf.budget.workers
 	ctx, stop := context.WithCancel(ctx)
 	defer stop()
 	backend := newLeanBackend(&pf, e.log)

@@ -335,3 +335,45 @@ func TestServiceBatchNeedsPaths(t *testing.T) {
 		t.Errorf("batch without paths answered %+v", r.Error)
 	}
 }
+
+// TestServiceRefusesWhatARequestCannotUse: prove's fields a batch would
+// silently ignore (workers above all, which the CLI's batch --workers
+// means), and more Lean documents than one search slot may use, are
+// invalid params; neither search runs.
+func TestServiceRefusesWhatARequestCannotUse(t *testing.T) {
+	ran := make(chan string, 8)
+	prove := func(ctx context.Context, req proveRequest) (*proveResult, error) {
+		ran <- "prove " + req.Theorem
+		return &proveResult{Theorem: req.Theorem, Stop: "budget"}, nil
+	}
+	c, svc, _ := startService(t, prove, serviceLimits{maxWorkers: 4})
+	svc.batch = func(ctx context.Context, job batchJob, progress batchProgress) (*batchOutcome, error) {
+		ran <- "batch"
+		return &batchOutcome{}, nil
+	}
+	tests := []struct {
+		method string
+		params map[string]any
+		want   string
+	}{
+		{"batch", map[string]any{"paths": []string{"T.lean"}, "workers": 4}, `"parallel" sets the theorems`},
+		{"batch", map[string]any{"paths": []string{"T.lean"}, "theorem": "x"}, `"theorem", "file" and "workers" belong to prove`},
+		{"batch", map[string]any{"paths": []string{"T.lean"}, "parallel": 5}, `"parallel" is 5, more than the 4`},
+		{"batch", map[string]any{"paths": []string{"T.lean"}, "parallel": -1}, `"parallel" must not be negative`},
+		{"prove", map[string]any{"theorem": "x", "workers": 64}, `"workers" is 64, more than the 4`},
+	}
+	for i, tt := range tests {
+		c.call(i+1, tt.method, tt.params)
+		r := c.recv()
+		if r.Error == nil || r.Error.Code != jsonrpc2.CodeInvalidParams || !strings.Contains(r.Error.Message, tt.want) {
+			t.Errorf("%s %v answered %s %+v, want invalid params saying %s", tt.method, tt.params, r.Result, r.Error, tt.want)
+		}
+	}
+	c.call(99, "prove", map[string]any{"theorem": "ok", "workers": 4})
+	if r := c.recv(); r.Error != nil {
+		t.Errorf("prove within the bound answered %+v", r.Error)
+	}
+	if got := <-ran; got != "prove ok" {
+		t.Errorf("ran %q first, want only the request within bounds", got)
+	}
+}
