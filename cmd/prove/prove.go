@@ -152,11 +152,6 @@ func runProve(ctx context.Context, e *env, args []string) error {
 	if err != nil {
 		return err
 	}
-	if *db != "" {
-		if err := storeResult(ctx, *db, req, &pf, res); err != nil {
-			return err
-		}
-	}
 	if *asJSON {
 		enc := json.NewEncoder(e.stdout)
 		if err := enc.Encode(res); err != nil {
@@ -164,6 +159,13 @@ func runProve(ctx context.Context, e *env, args []string) error {
 		}
 	} else {
 		printResult(e.stdout, res)
+	}
+	// Stored after printing: a store that cannot be opened (locked by a
+	// running batch, a missing folder) must not cost the proof just found.
+	if *db != "" {
+		if err := storeResult(ctx, *db, req, &pf, res); err != nil {
+			return fmt.Errorf("--db %s: result not stored: %w", *db, err)
+		}
 	}
 	if !res.Proved {
 		return errNotProved
