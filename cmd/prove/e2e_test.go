@@ -86,7 +86,7 @@ const demoScript = `{
 func TestProveEndToEndWritesTheProof(t *testing.T) {
 	dir := leanProject(t, map[string]string{"Demo.lean": demoLean}, demoScript)
 	db := filepath.Join(t.TempDir(), "runs.db")
-	code, stdout, stderr := runCLI(t, "--theorem", "add_zero'", "--project", dir, "--write", "--json", "--expansions", "20", "--db", db)
+	code, stdout, stderr := runCLI(t, "--theorem", "add_zero'", "--project", dir, "--write", "--json", "--expansions", "20", "--workers", "3", "--db", db)
 	if code != 0 {
 		t.Fatalf("exit status %d\nstdout: %s\nstderr: %s", code, stdout, stderr)
 	}
@@ -109,6 +109,9 @@ func TestProveEndToEndWritesTheProof(t *testing.T) {
 	code, stdout, _ = runCLI(t, "report", "--db", db, "--format", "json")
 	if code != 0 || !strings.Contains(stdout, `"proved": 1`) {
 		t.Errorf("report of the stored result: exit %d\n%s", code, stdout)
+	}
+	if !strings.Contains(stdout, "workers=3") {
+		t.Errorf("stored manifest does not record --workers 3:\n%s", stdout)
 	}
 }
 

@@ -182,7 +182,9 @@ func storeResult(ctx context.Context, db string, req proveRequest, pf *proveFlag
 	}
 	defer st.Close()
 	target := batchTarget{File: res.File, Theorem: res.Theorem, Line: res.Line}
-	manifest := runManifest(req, pf, 1)
+	// The parallelism is the search's own (--workers), as batch records
+	// its --workers.
+	manifest := runManifest(req, pf, pf.budget.workers)
 	id := runID([]batchTarget{target}, manifest)
 	store := corpusResults{st}
 	if _, err := store.BeginRun(ctx, id, manifest); err != nil {
