@@ -268,35 +268,42 @@ func declModifiers(d *leanrpc.Decl) (private, protected bool) {
 // k-th ∀ of its output is the k-th here.
 func forallImplicits(toks []string) []map[string]bool {
 	var out []map[string]bool
-	for k, t := range toks {
-		if t != "∀" {
+	for k := 0; k < len(toks); k++ {
+		if toks[k] != "∀" {
 			continue
 		}
 		names := map[string]bool{}
-		depth, inBraces, typePart := 0, false, false
-		for m := k + 1; m < len(toks); m++ {
-			switch toks[m] {
+		depth, group, typed := 0, "", false
+		m := k + 1
+		for ; m < len(toks); m++ {
+			t := toks[m]
+			switch t {
 			case "(", "[", "{", "⦃":
+				if depth == 0 {
+					group, typed = t, false
+				}
 				depth++
-				inBraces = depth == 1 && (toks[m] == "{" || toks[m] == "⦃")
-				typePart = false
 				continue
 			case ")", "]", "}", "⦄":
 				depth--
-				inBraces, typePart = false, false
-				continue
-			case ":":
-				typePart = true
 				continue
 			}
-			if depth == 0 && toks[m] == "," {
+			if depth == 0 && t == "," {
 				break
 			}
-			if inBraces && !typePart {
-				names[toks[m]] = true
+			if depth == 1 && t == ":" {
+				typed = true
+			}
+			if depth == 1 && !typed && (group == "{" || group == "⦃") {
+				names[t] = true
 			}
 		}
 		out = append(out, names)
+		if m < len(toks) {
+			// normalizeBinders drops a ∀ inside a binder's type with the
+			// type: skip it here too, or later ∀s would be miscounted.
+			k = m
+		}
 	}
 	return out
 }

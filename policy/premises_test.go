@@ -421,6 +421,7 @@ theorem imp : ∀ {n : Nat}, 0 < n → 0 < f n := by sorry
 theorem strict : ∀ ⦃n : Nat⦄, 0 < n → 1 < f n := by sorry
 theorem mixed (a : Nat) : ∀ {b : Nat} (c : Nat), b ≤ c → a + b ≤ a + f c := by sorry
 theorem inst : ∀ [Inhabited Nat] (n : Nat), 5 < f n + 5 := by sorry
+theorem nested : ∀ {p : ∀ n : Nat, 0 ≤ n}, ∀ {m : Nat} (k : Nat), m ≤ k → 6 < f k + m := by sorry
 axiom ax (n : Nat) : 2 < f n
 protected theorem prot (n : Nat) : 3 < f n := by sorry
 theorem target : True := trivial
@@ -441,6 +442,7 @@ end P
 		{"m : Nat\nhm : 0 < m\n⊢ 1 < f m", "exact strict hm", []string{"exact strict _ _ hm"}},
 		{"x y : Nat\nh : y ≤ 7\n⊢ x + y ≤ x + f 7", "exact mixed _ _ h", []string{"exact mixed _ _ _ h"}},
 		{"m : Nat\n⊢ 5 < f m + 5", "exact inst _", []string{"exact inst _ _"}},
+		{"a b : Nat\nh : a ≤ b\n⊢ 6 < f b + a", "exact nested _ h", []string{"exact nested _ _ h"}},
 		{"m : Nat\n⊢ 3 < f m", "exact P.prot _", []string{"exact prot _", "apply prot"}},
 		{"m : Nat\n⊢ 2 < f m", "", []string{"exact ax _", "apply ax", "exact P.ax _"}},
 	}
