@@ -71,7 +71,9 @@ func executeBatch(ctx context.Context, log zerolog.Logger, backend *leanBackend,
 		log: log, workers: max(job.Theorems, 1), base: base}
 	results, err := runner.run(ctx, out.RunID, manifest, found.targets)
 	if err != nil {
-		if errors.Is(err, context.Canceled) {
+		// Cancelled or out of time (the service's --request-timeout): either
+		// way the finished theorems are kept.
+		if ctx.Err() != nil && (errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded)) {
 			return nil, fmt.Errorf("batch %s interrupted; every finished theorem is stored in %s: run the same batch again to resume", out.RunID, job.DB)
 		}
 		return nil, err

@@ -273,13 +273,19 @@ func (h *serviceHandler) start(conn *jsonrpc2.Conn, req *jsonrpc2.Request, what 
 		s.mu.Unlock()
 		// Replies use a context of their own: the search's may be over.
 		rctx := context.WithoutCancel(ctx)
+		// What the work said as it stopped, unless only that it stopped: an
+		// interrupted batch tells where its results are and how to resume.
+		why := ""
+		if err != nil && !errors.Is(err, context.Canceled) && !errors.Is(err, context.DeadlineExceeded) {
+			why = ": " + err.Error()
+		}
 		switch {
 		case err == nil:
 			reply(rctx, conn, req, res)
 		case errors.Is(ctx.Err(), context.DeadlineExceeded):
-			replyErr(rctx, conn, req, codeCancelled, fmt.Sprintf("request took longer than the server's --request-timeout of %v", s.limits.requestTimeout))
+			replyErr(rctx, conn, req, codeCancelled, fmt.Sprintf("request took longer than the server's --request-timeout of %v%s", s.limits.requestTimeout, why))
 		case ctx.Err() != nil:
-			replyErr(rctx, conn, req, codeCancelled, "cancelled")
+			replyErr(rctx, conn, req, codeCancelled, "cancelled"+why)
 		case errors.As(err, new(usageError)):
 			// A mode, policy, budget or path the request got wrong: the
 			// client's to fix, not a failure of the service.

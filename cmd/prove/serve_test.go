@@ -377,3 +377,27 @@ func TestServiceRefusesWhatARequestCannotUse(t *testing.T) {
 		t.Errorf("ran %q first, want only the request within bounds", got)
 	}
 }
+
+// TestServiceCancelledBatchSaysHowToResume: a cancelled batch's answer
+// keeps what the batch said as it stopped (where its results are).
+func TestServiceCancelledBatchSaysHowToResume(t *testing.T) {
+	started := make(chan struct{})
+	c, svc, _ := startService(t, provedBy("rfl"), serviceLimits{})
+	svc.batch = func(ctx context.Context, job batchJob, progress batchProgress) (*batchOutcome, error) {
+		close(started)
+		<-ctx.Done()
+		return nil, errors.New("batch b-1 interrupted; run the same batch again to resume")
+	}
+	c.call(1, "batch", map[string]any{"paths": []string{"T.lean"}})
+	<-started
+	c.call(2, "cancel", map[string]any{"id": 1})
+	for range 2 {
+		r := c.recv()
+		if *r.ID != 1 {
+			continue
+		}
+		if r.Error == nil || r.Error.Code != codeCancelled || !strings.Contains(r.Error.Message, "run the same batch again") {
+			t.Errorf("cancelled batch answered %+v, want code %d saying how to resume", r.Error, codeCancelled)
+		}
+	}
+}
