@@ -10,6 +10,16 @@ import (
 	"testing"
 )
 
+// TestMain removes the stand-in lake that the tests built, so that no run
+// leaves a binary behind in the temporary folder.
+func TestMain(m *testing.M) {
+	code := m.Run()
+	if fakeLake != "" {
+		os.RemoveAll(fakeLake)
+	}
+	os.Exit(code)
+}
+
 // fakeLakeDir builds the stand-in lake (leanrpc/leanrpctest/cmd/lake) once
 // per test binary, as both lake and lean, and returns its directory.
 func fakeLakeDir(t *testing.T) string {
