@@ -37,6 +37,7 @@ func buildFakeLake() {
 		fakeLakeErr = err
 		return
 	}
+	fakeLake = dir // TestMain removes it, built or not
 	out, err := exec.Command("go", "build", "-o", filepath.Join(dir, "lake"), "github.com/leanprove/leanprove/leanrpc/leanrpctest/cmd/lake").CombinedOutput()
 	if err != nil {
 		fakeLakeErr = &buildError{out: string(out), err: err}
@@ -44,9 +45,7 @@ func buildFakeLake() {
 	}
 	if err := os.Symlink(filepath.Join(dir, "lake"), filepath.Join(dir, "lean")); err != nil {
 		fakeLakeErr = err
-		return
 	}
-	fakeLake = dir
 }
 
 type buildError struct {
