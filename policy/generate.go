@@ -31,9 +31,10 @@ var tacticKeywords = map[string]bool{
 
 // looksLikeLemma tells lemma names from bound variables: Mathlib lemma
 // names are snake_case or dotted, introduced names ("x", "hx", "ih") are
-// neither.
+// neither, and a placeholder ("_", "_h") names nothing.
 func looksLikeLemma(name string) bool {
-	return !tacticKeywords[name] && (strings.ContainsRune(name, '_') || strings.ContainsRune(name, '.'))
+	return !tacticKeywords[name] && !strings.HasPrefix(name, "_") &&
+		(strings.ContainsRune(name, '_') || strings.ContainsRune(name, '.'))
 }
 
 // findLemmas lists the lemma names of a template outside its slots (the

@@ -19,6 +19,8 @@ func TestFindLemmas(t *testing.T) {
 		{"intro x hx", "", ""},                   // bound names
 		{"rw [foo_bar, foo_bar]", "foo_bar", ""}, // cited twice: no single shape
 		{"simp_all", "", ""},                     // the tactic's own name
+		{"exact mt _ h", "", ""},                 // a placeholder names no lemma
+		{"obtain ⟨_h, rfl⟩ := h", "", ""},        // nor does an unused binder
 	}
 	for _, tt := range tests {
 		u := findLemmas(makeTemplate(tt.tactic, hyps, nil))
