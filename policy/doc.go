@@ -2,21 +2,29 @@
 // implementations the search consults.
 //
 //   - Learned (learned.go, template.go, features.go, generate.go,
-//     hypshape.go, rank.go, calibrate.go) is a nearest-neighbour policy in
+//     hypshape.go, structural.go, goalshape.go, rank.go, calibrate.go) is a nearest-neighbour policy in
 //     the manner of TacticToe and Tactician: each recorded state is a bag of
 //     goal features (target symbols and bigrams, hypothesis-type symbols,
 //     dotted-name parts) weighted by TF-IDF; the most similar recorded
 //     states vote for their tactics, with references to local hypotheses
 //     abstracted into slots and re-filled from the new state's hypotheses
 //     (matched by name, type similarity and position; the runner-up fill is
-//     offered too). Tactics never seen verbatim are generated: neighbour
+//     offered too; constants of the target are abstracted the same way, so
+//     "unfold harmonic" transfers as "unfold" of the target's first
+//     constant). Tactics never seen verbatim are generated: neighbour
 //     shapes with their one lemma abstracted ("rw [◆] at h") filled with the
-//     lemmas the neighbours cite, and the commonest one-hypothesis shapes
-//     ("simpa using □") filled with the state's last hypotheses. Every
-//     candidate is ranked by a linear score over its evidence (votes, global
-//     frequency, shape frequency, recency, length), fitted by cross-fitting
-//     over the training theorems, and its softmax share is mapped to a
-//     calibrated probability. It trains in a few seconds on the shared
+//     lemmas the neighbours cite; the commonest one-local shapes ("simpa
+//     using □", "induction' □ with □ ih") filled with the state's last
+//     proofs and variables, and one-constant shapes ("unfold ◈") with the
+//     target's constants; and structural tactics that the state's form
+//     dictates (structural.go: intro with the target's binder names,
+//     obtain/rcases patterns for ∃ and ∧ hypotheses, nontriviality).
+//     Every candidate is ranked by a linear score over its evidence (votes,
+//     global frequency, shape frequency, recency, length, and how much the
+//     goal's shape (goalshape.go: its relation, binders, hypotheses) raises
+//     the odds of its tactic and shape), fitted by cross-fitting over the
+//     training theorems, and its softmax share is mapped to a calibrated
+//     probability. It trains in a few seconds on the shared
 //     traces and is saved to one file with a version header (modelfile.go).
 //   - Portfolio (portfolio.go) needs no training: core-Lean tactics (omega,
 //     decide, simp, intro with the target's binder names, constructor,

@@ -23,7 +23,7 @@ func TestFindLemmas(t *testing.T) {
 		{"obtain ⟨_h, rfl⟩ := h", "", ""},        // nor does an unused binder
 	}
 	for _, tt := range tests {
-		u := findLemmas(makeTemplate(tt.tactic, hyps, nil))
+		u := findLemmas(makeTemplate(tt.tactic, hyps, nil, nil))
 		if got := strings.Join(u.Names, ","); got != tt.names || u.Single != tt.single {
 			t.Errorf("findLemmas(%q) = %q single %q, want %q single %q", tt.tactic, got, u.Single, tt.names, tt.single)
 		}
@@ -76,14 +76,14 @@ func TestLemmaFills(t *testing.T) {
 func TestTemplateFillAlternative(t *testing.T) {
 	recorded := parseGoal("a b : ℕ\nh : a = b\n⊢ b = a")
 	query := parseGoal("x y : ℕ\nh₁ : x = y\nh₂ : y = x\n⊢ y = x")
-	tm := makeTemplate("exact h.symm", recorded.Hyps, nil)
+	tm := makeTemplate("exact h.symm", recorded.Hyps, nil, nil)
 	got, _, alt, _ := tm.fill(recorded.Hyps, hypTypeTokens(recorded.Hyps), newHypMatcher(query))
 	if got == alt || alt == "" || !strings.HasPrefix(alt, "exact h") {
 		t.Errorf("fill = %q, alternative %q: want two different hypotheses", got, alt)
 	}
 	// Two distinct hypotheses: no single alternative.
 	rec2 := parseGoal("p q : Prop\nhp : p\nhq : q\n⊢ p ∧ q")
-	tm2 := makeTemplate("exact ⟨hp, hq⟩", rec2.Hyps, nil)
+	tm2 := makeTemplate("exact ⟨hp, hq⟩", rec2.Hyps, nil, nil)
 	if _, _, alt, _ := tm2.fill(rec2.Hyps, hypTypeTokens(rec2.Hyps), newHypMatcher(rec2)); alt != "" {
 		t.Errorf("alternative %q for a two-hypothesis template", alt)
 	}

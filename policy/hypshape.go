@@ -6,24 +6,30 @@ import (
 )
 
 // Frequent one-hypothesis shapes: "simpa using □", "exact □.symm",
-// "simp at □", "rw [□]". Many recorded steps are such a shape applied to a
-// hypothesis of the state, and a new state's right hypothesis is often one
-// of its last few. So, besides the neighbours' own fills, the most common of
-// these shapes are offered filled with each of the query's last hypotheses;
-// the ranker (rank.go) weighs them by the shape's frequency, the
-// hypothesis's recency and how much its type shares with the target.
+// "simp at □", "rw [□]", and for variables "cases □", "induction' □ with □
+// ih", "rcases eq_or_ne □ 0 with rfl | h□". Many recorded steps are such a
+// shape applied to a local of the state, and a new state's right local is
+// often one of its last few proofs or last few variables. So, besides the
+// neighbours' own fills, the most common of these shapes are offered filled
+// with each of the query's last proofs and last variables; the ranker
+// (rank.go) weighs them by the shape's frequency, the local's recency, how
+// much its type shares with the target, and whether the shape was used on
+// locals of its kind (a proof or a variable).
 
 // hypShape is a frequent one-hypothesis shape with □ where the hypothesis
-// goes, and how many recorded tactics have it.
+// goes, how many recorded tactics have it, and the share of those whose
+// hypothesis was a variable rather than a proof.
 type hypShape struct {
-	text  string
-	count int
+	text     string
+	count    int
+	varShare float64
 }
 
 // frequentHypShapes returns the k most common shapes of recorded tactics
 // whose slots all name one hypothesis (and no binder).
 func frequentHypShapes(recorded []recordedState, k int) []hypShape {
 	counts := map[string]int{}
+	vars := map[string]int{}
 	for _, r := range recorded {
 		if len(r.tmpl.Slots) == 0 {
 			continue
@@ -36,13 +42,46 @@ func frequentHypShapes(recorded []recordedState, k int) []hypShape {
 			}
 		}
 		if one {
-			counts[r.tmpl.abstractText()]++
+			text := r.tmpl.abstractText()
+			counts[text]++
+			if !isProof(r.hyps[r.tmpl.Slots[0].Hyp]) {
+				vars[text]++
+			}
 		}
 	}
+	out := topShapes(counts, k)
+	for i := range out {
+		out[i].varShare = float64(vars[out[i].text]) / float64(out[i].count)
+	}
+	return out
+}
+
+// proofRelations are the symbols whose presence in a hypothesis's type
+// makes it a proof of a proposition rather than a variable.
+var proofRelations = []string{"=", "≠", "≤", "<", "≥", ">", "∈", "∉", "⊆", "⊂", "∣", "↔", "∧", "∨", "¬", "∀", "∃", "False", "True"}
+
+// isProof guesses whether a hypothesis proves a proposition ("hx : x ∈ s",
+// "ih : …") or is a variable ("n : ℕ", "f : α → β", "s : Finset α").
+func isProof(h hypothesis) bool {
+	if strings.HasPrefix(h.Name, "h") || strings.HasPrefix(h.Name, "H") || strings.HasPrefix(h.Name, "ih") ||
+		strings.HasPrefix(h.Name, "IH") || h.Name == "this" {
+		return true
+	}
+	for _, r := range proofRelations {
+		if strings.Contains(h.Type, r) {
+			return true
+		}
+	}
+	return false
+}
+
+// topShapes returns the k shapes with the largest counts, those seen at
+// least twice, ties broken by text.
+func topShapes(counts map[string]int, k int) []hypShape {
 	out := make([]hypShape, 0, len(counts))
 	for t, c := range counts {
 		if c >= 2 {
-			out = append(out, hypShape{t, c})
+			out = append(out, hypShape{text: t, count: c})
 		}
 	}
 	sort.Slice(out, func(i, j int) bool {
@@ -57,15 +96,17 @@ func frequentHypShapes(recorded []recordedState, k int) []hypShape {
 	return out
 }
 
-// recentHyp is one of the query's last hypotheses, usable by name.
+// recentHyp is one of the query's last proofs or variables, usable by name.
 type recentHyp struct {
 	name     string
-	recency  float64 // 1 for the last hypothesis, 1/2 for the one before, …
+	variable bool
+	recency  float64 // 1 for the last of its kind, 1/2 for the one before, …
 	affinity float64 // Jaccard similarity of its type tokens with the target's
 }
 
-// recentHyps returns up to k of g's last hypotheses that a tactic can name:
-// not inaccessible (x✝) and not a type or universe variable.
+// recentHyps returns up to k of g's last proofs and up to k of its last
+// variables that a tactic can name: not inaccessible (x✝) and not a type or
+// universe variable.
 func recentHyps(g goal, k int) []recentHyp {
 	locals := make(map[string]bool, len(g.Hyps))
 	for _, h := range g.Hyps {
@@ -73,13 +114,47 @@ func recentHyps(g goal, k int) []recentHyp {
 	}
 	target := typeTokens(g.Target, locals)
 	var out []recentHyp
-	for i := len(g.Hyps) - 1; i >= 0 && len(out) < k; i-- {
+	proofs, vars := 0, 0
+	for i := len(g.Hyps) - 1; i >= 0 && (proofs < k || vars < k); i-- {
 		h := g.Hyps[i]
 		if strings.ContainsRune(h.Name, '✝') || strings.HasPrefix(h.Type, "Type") || strings.HasPrefix(h.Type, "Sort") {
 			continue
 		}
-		out = append(out, recentHyp{name: h.Name, recency: 1 / float64(1+len(out)),
+		n := &proofs
+		variable := !isProof(h)
+		if variable {
+			n = &vars
+		}
+		if *n >= k {
+			continue
+		}
+		*n++
+		out = append(out, recentHyp{name: h.Name, variable: variable, recency: 1 / float64(*n),
 			affinity: jaccard(typeTokens(h.Type, locals), target)})
 	}
 	return out
+}
+
+// frequentConstShapes returns the k most common shapes of recorded tactics
+// whose slots all name one constant of the target ("unfold ◈", "rw [◈]"),
+// with ◈ where the constant goes.
+func frequentConstShapes(recorded []recordedState, k int) []hypShape {
+	counts := map[string]int{}
+	for _, r := range recorded {
+		if len(r.tmpl.Slots) == 0 {
+			continue
+		}
+		one := true
+		for _, s := range r.tmpl.Slots {
+			if s.Hyp != constSlot || s.Binder != r.tmpl.Slots[0].Binder {
+				one = false
+				break
+			}
+		}
+		if one {
+			text := r.tmpl.abstractText()
+			counts[strings.ReplaceAll(text, "◈"+string(rune('0'+min(r.tmpl.Slots[0].Binder, 9))), "◈")]++
+		}
+	}
+	return topShapes(counts, k)
 }

@@ -9,7 +9,7 @@ func TestFrequentHypShapes(t *testing.T) {
 	add := func(state, tactic string, times int) {
 		g := parseGoal(state)
 		for range times {
-			recorded = append(recorded, recordedState{tmpl: makeTemplate(tactic, g.Hyps, nil)})
+			recorded = append(recorded, recordedState{tmpl: makeTemplate(tactic, g.Hyps, nil, nil), hyps: g.Hyps})
 		}
 	}
 	add("a b : ℕ\nh : a = b\n⊢ b = a", "exact h.symm", 3)
@@ -18,7 +18,7 @@ func TestFrequentHypShapes(t *testing.T) {
 	add("n : ℕ\n⊢ n = n", "rfl", 9)                                 // none
 	add("a : ℕ\nh : a = 1\n⊢ a = 1", "exact h", 1)                  // seen once
 	got := frequentHypShapes(recorded, 10)
-	want := []hypShape{{"exact □.symm", 3}, {"simpa using □", 2}}
+	want := []hypShape{{"exact □.symm", 3, 0}, {"simpa using □", 2, 0}} // every local a proof
 	if len(got) != len(want) {
 		t.Fatalf("shapes %v, want %v", got, want)
 	}
@@ -33,22 +33,45 @@ func TestFrequentHypShapes(t *testing.T) {
 }
 
 func TestRecentHyps(t *testing.T) {
-	g := parseGoal("α : Type u_1\ns : Set α\nx : α\nhx : x ∈ s\nx✝ : α\n⊢ x ∈ s ∪ t")
-	got := recentHyps(g, 3)
-	names := []string{"hx", "x", "s"} // x✝ is inaccessible, α a type
-	if len(got) != len(names) {
-		t.Fatalf("recentHyps = %v, want names %v", got, names)
+	g := parseGoal("α : Type u_1\ns : Set α\nx : α\nhx : x ∈ s\nx✝ : α\nn : ℕ\nh : n ≤ 3\n⊢ x ∈ s ∪ t")
+	got := recentHyps(g, 2)
+	// Two last proofs and two last variables, each kind counted on its
+	// own: x✝ is inaccessible, α a type, s a third variable.
+	want := []recentHyp{
+		{name: "h", recency: 1},
+		{name: "n", variable: true, recency: 1},
+		{name: "hx", recency: 0.5},
+		{name: "x", variable: true, recency: 0.5},
 	}
-	for i, n := range names {
-		if got[i].name != n {
-			t.Errorf("hyp %d = %q, want %q", i, got[i].name, n)
+	if len(got) != len(want) {
+		t.Fatalf("recentHyps = %v, want %v", got, want)
+	}
+	for i, w := range want {
+		if got[i].name != w.name || got[i].variable != w.variable || got[i].recency != w.recency {
+			t.Errorf("local %d = %+v, want %+v", i, got[i], w)
 		}
 	}
-	if !(got[0].recency > got[1].recency && got[1].recency > got[2].recency) {
-		t.Errorf("recency not decreasing: %v", got)
+	if got[2].affinity <= 0 {
+		t.Errorf("hx : x ∈ s shares tokens with the target x ∈ s ∪ t, affinity %v", got[2].affinity)
 	}
-	if got[0].affinity <= 0 {
-		t.Errorf("hx : x ∈ s shares tokens with the target x ∈ s ∪ t, affinity %v", got[0].affinity)
+}
+
+func TestIsProof(t *testing.T) {
+	for _, tt := range []struct {
+		hyp  hypothesis
+		want bool
+	}{
+		{hypothesis{"hx", "x ∈ s"}, true},
+		{hypothesis{"this", "P"}, true},
+		{hypothesis{"ih", "P n"}, true},
+		{hypothesis{"a", "b ≤ c"}, true}, // a relation, whatever the name
+		{hypothesis{"n", "ℕ"}, false},
+		{hypothesis{"f", "α → β"}, false},
+		{hypothesis{"s", "Finset α"}, false},
+	} {
+		if got := isProof(tt.hyp); got != tt.want {
+			t.Errorf("isProof(%v) = %v, want %v", tt.hyp, got, tt.want)
+		}
 	}
 }
 

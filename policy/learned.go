@@ -120,13 +120,19 @@ type Learned struct {
 	postings  [][]posting // feature → examples containing it
 	norms     []float32   // TF-IDF vector norm per example
 
-	recorded   []recordedState
-	freq       []search.Candidate // most frequent tactics
-	counts     map[string]int     // normalized tactic → occurrences
-	headCounts map[string]int     // tactic name → occurrences
-	ranker     []float64          // fitted ranking weights (rank.go), or nil
-	hypShapes  []hypShape         // frequent one-hypothesis shapes (hypshape.go)
-	calib      calibration
+	recorded    []recordedState
+	freq        []search.Candidate // most frequent tactics
+	counts      map[string]int     // normalized tactic → occurrences
+	headCounts  map[string]int     // tactic name → occurrences
+	ranker      []float64          // fitted ranking weights (rank.go), or nil
+	hypShapes   []hypShape         // frequent one-hypothesis shapes (hypshape.go)
+	constShapes []hypShape         // frequent one-constant shapes, ◈ for the constant
+	// shapeCounts counts recorded tactics by abstract shape; headStats and
+	// shapeStats relate tactic names and shapes to goal shapes (goalshape.go).
+	shapeCounts map[string]int
+	headStats   *shapeStats
+	shapeStats  *shapeStats
+	calib       calibration
 
 	scratch sync.Pool // *[]float32 of len(examples)
 }
@@ -140,6 +146,7 @@ type posting struct {
 // its features: the tactic template and the hypotheses it refers to.
 type recordedState struct {
 	tmpl       template
+	shapeKey   string  // tmpl.abstractText()
 	generality float64 // how many training tactics share tmpl's abstract text
 	hyps       []hypothesis
 	hypToks    [][]uint32
@@ -205,6 +212,9 @@ func build(examples []Example, p LearnedParams, ranker []float64, cal calibratio
 	l := &Learned{params: p, examples: examples, featureID: map[string]int32{}, calib: cal, ranker: ranker}
 	counts := make([]map[int32]int, len(examples))
 	df := []int{}
+	vocab := &shapeVocab{ids: map[string]int32{}}
+	l.headStats, l.shapeStats = newShapeStats(vocab), newShapeStats(vocab)
+	goalShapes := make([][]string, len(examples))
 	for i, ex := range examples {
 		st := corpus.ParseState(ex.State)
 		c := map[int32]int{}
@@ -227,19 +237,28 @@ func build(examples []Example, p LearnedParams, ranker []float64, cal calibratio
 		}
 		hyps := g.Hyps
 		toks := hypTypeTokens(hyps)
-		tmpl := makeTemplate(corpus.NormalizeTactic(ex.Tactic), hyps, targetBinders(g.Target))
+		binders := targetBinders(g.Target)
+		tmpl := makeTemplate(corpus.NormalizeTactic(ex.Tactic), hyps, binders, targetConsts(g, binders))
+		goalShapes[i] = goalShape(g, len(st.Goals))
 		l.recorded = append(l.recorded, recordedState{
 			tmpl: tmpl, hyps: hyps, hypToks: toks, lemma: findLemmas(tmpl)})
 	}
 	shapes := map[string]int{}
-	for _, r := range l.recorded {
-		shapes[r.tmpl.abstractText()]++
-	}
 	for i := range l.recorded {
-		l.recorded[i].generality = float64(shapes[l.recorded[i].tmpl.abstractText()])
+		r := &l.recorded[i]
+		shape := r.tmpl.abstractText()
+		r.shapeKey = shape
+		shapes[shape]++
+		l.headStats.add(tacticHead(r.tmpl.Text), goalShapes[i])
+		l.shapeStats.add(shape, goalShapes[i])
+	}
+	l.shapeCounts = shapes
+	for i := range l.recorded {
+		l.recorded[i].generality = float64(shapes[l.recorded[i].shapeKey])
 	}
 	if p.HypShapes > 0 {
 		l.hypShapes = frequentHypShapes(l.recorded, p.HypShapes)
+		l.constShapes = frequentConstShapes(l.recorded, p.HypShapes)
 	}
 	n := float64(len(examples))
 	l.idf = make([]float32, len(df))
@@ -305,6 +324,7 @@ type neighbor struct {
 	alt        string // the same with the second best hypothesis, or ""
 	altFit     float64
 	lemma      lemmaUse // the global names the recorded tactic cites
+	shapeKey   string   // the recorded tactic's abstract shape
 }
 
 // neighbors returns the most similar recorded states to s with their
@@ -357,7 +377,7 @@ func (l *Learned) neighbors(s search.State) []neighbor {
 		r := l.recorded[it.example]
 		text, fit, alt, altFit := r.tmpl.fill(r.hyps, r.hypToks, matcher)
 		out[i] = neighbor{sim: it.sim, tactic: text, fit: fit, alt: alt, altFit: altFit,
-			generality: r.generality, lemma: r.lemma}
+			generality: r.generality, lemma: r.lemma, shapeKey: r.shapeKey}
 	}
 	return out
 }

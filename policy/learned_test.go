@@ -120,7 +120,8 @@ func TestModelFileErrors(t *testing.T) {
 		{"not a model", "hello\n", "header"},
 		{"future version", "leanprove learned-policy v9\n{}", "version 9"},
 		{"old version", "leanprove learned-policy v1\n{}", "retrain"},
-		{"bad body", "leanprove learned-policy v2\n{\"examples\": 3}", "body"},
+		{"bad body", "leanprove learned-policy v3\n{\"examples\": 3}", "body"},
+		{"last version", "leanprove learned-policy v2\n{}", "retrain"},
 	}
 	for _, tt := range tests {
 		_, err := policy.ReadLearned(strings.NewReader(tt.text))
@@ -132,7 +133,7 @@ func TestModelFileErrors(t *testing.T) {
 	if err := policy.Train(smallExamples(), policy.LearnedParams{}).Write(&buf); err != nil {
 		t.Fatal(err)
 	}
-	if !strings.HasPrefix(buf.String(), "leanprove learned-policy v2\n") {
+	if !strings.HasPrefix(buf.String(), "leanprove learned-policy v3\n") {
 		t.Errorf("header %q", strings.SplitN(buf.String(), "\n", 2)[0])
 	}
 	if _, err := policy.LoadLearned(filepath.Join(t.TempDir(), "missing")); err == nil {

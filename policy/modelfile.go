@@ -13,8 +13,10 @@ import (
 // modelHeader is the first line of a model file; the number after "v" is
 // the format version, raised whenever the body changes meaning.
 const (
-	modelMagic   = "leanprove learned-policy"
-	modelVersion = 2 // 2: alternative hypothesis fills and lemma-filled shapes (alt_weight, lemma_*)
+	modelMagic = "leanprove learned-policy"
+	// 2: alternative hypothesis fills and lemma-filled shapes (alt_weight, lemma_*);
+	// 3: structural tactics, goal-shape and constant-slot features (22 ranking weights).
+	modelVersion = 3
 )
 
 // modelBody is what a model file holds after its header line. A k-NN model

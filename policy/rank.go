@@ -32,14 +32,40 @@ type candidate struct {
 	// For a frequent one-hypothesis shape filled with a recent hypothesis
 	// (hypshape.go): that hypothesis's recency and type affinity.
 	recency, affinity float64
+	gen               generator // the structural generator that made it, if any
+	// shapeKey is the tactic's abstract shape for this state (see
+	// template.abstractText), when its source knows it; else features
+	// computes it.
+	shapeKey string
+	// For a frequent one-constant shape filled with a constant of the
+	// target: 1 for the first constant, 1/2 for the second, …
+	constPos float64
+	// kindFit is the share of the shape's recorded uses whose local was of
+	// the kind (proof or variable) it is filled with here.
+	kindFit float64
 }
 
+// minKindShare is the least share of a shape's recorded uses on locals of
+// one kind (proofs or variables) for the shape to be filled with a local of
+// that kind.
+const minKindShare = 0.1
+
+// constFills is how many of the target's constants fill one-constant shapes.
+const constFills = 3
+
 // rankFeatures is the length of the feature vector of a candidate.
-const rankFeatures = 14
+const rankFeatures = 22
+
+// queryShape is what features needs of the query state besides the
+// candidate: its shape tokens and what a template is filled against.
+type queryShape struct {
+	tokens    []int32 // goal shape tokens, as shapeStats ids
+	templater *templater
+}
 
 // features writes c's feature vector given the total neighbour weight, the
 // share of the vote for c's tactic name, and the frequency mixing weight.
-func (c *candidate) features(total, headShare, headCount, fw float64, x *[rankFeatures]float64) {
+func (l *Learned) features(c *candidate, q *queryShape, total, headShare, headCount, fw float64, x *[rankFeatures]float64) {
 	var vote, alt, lemma float64
 	if total > 0 {
 		vote, alt, lemma = c.vote/total, c.alt/total, c.lemma/total
@@ -49,6 +75,17 @@ func (c *candidate) features(total, headShare, headCount, fw float64, x *[rankFe
 		inTop = 1
 	}
 	const eps = 1e-4
+	shape := c.shapeKey
+	if shape == "" {
+		shape = c.tactic
+		if q.templater != nil {
+			shape = q.templater.template(c.tactic).abstractText()
+		}
+	}
+	headFit, _ := l.headStats.score(tacticHead(c.tactic), q.tokens)
+	shapeFit, _ := l.shapeStats.score(shape, q.tokens)
+	gen := [4]float64{}
+	gen[c.gen] = 1
 	*x = [rankFeatures]float64{
 		math.Log(eps + vote),
 		math.Log(eps + alt),
@@ -63,6 +100,14 @@ func (c *candidate) features(total, headShare, headCount, fw float64, x *[rankFe
 		c.affinity,
 		math.Log(float64(len(c.tactic) + 1)),
 		math.Log1p(headCount),
+		headFit,
+		shapeFit,
+		math.Log1p(float64(l.shapeCounts[shape])),
+		gen[genIntro],
+		gen[genDestruct],
+		gen[genNontrivial],
+		c.constPos,
+		c.kindFit,
 		math.Log(eps + vote + alt + lemma + fw*c.freq), // the hand-made mixture, last
 	}
 }
@@ -94,12 +139,14 @@ func (l *Learned) candidates(s search.State) ([]candidate, [][rankFeatures]float
 		total += w
 		heads[tacticHead(nb.tactic)] += w
 		c := get(nb.tactic)
+		c.shapeKey = nb.shapeKey
 		c.vote += w
 		c.voters++
 		c.maxSim = max(c.maxSim, float64(nb.sim))
 		c.shape = max(c.shape, nb.generality)
 		if nb.alt != "" && nb.fit > 0 {
 			a := get(nb.alt)
+			a.shapeKey = nb.shapeKey
 			a.alt += w * altWeight * min(nb.altFit/nb.fit, 1)
 			a.maxSim = max(a.maxSim, float64(nb.sim))
 		}
@@ -112,13 +159,43 @@ func (l *Learned) candidates(s search.State) ([]candidate, [][rankFeatures]float
 	for _, f := range l.freq {
 		get(f.Tactic).freq = f.Prior
 	}
+	var g goal
+	if len(s.Goals) > 0 {
+		g = parseGoal(s.Goals[0])
+	}
 	if len(s.Goals) > 0 && len(l.hypShapes) > 0 {
-		for _, h := range recentHyps(parseGoal(s.Goals[0]), l.params.RecentHyps) {
+		for _, h := range recentHyps(g, l.params.RecentHyps) {
 			for _, sh := range l.hypShapes {
+				if h.variable && sh.varShare < minKindShare || !h.variable && 1-sh.varShare < minKindShare {
+					continue // a shape never used on locals of this kind
+				}
 				c := get(strings.ReplaceAll(sh.text, "□", h.name))
+				c.shapeKey = sh.text
 				c.shape = max(c.shape, float64(sh.count))
 				c.recency = max(c.recency, h.recency)
 				c.affinity = max(c.affinity, h.affinity)
+				kind := sh.varShare
+				if !h.variable {
+					kind = 1 - kind
+				}
+				c.kindFit = max(c.kindFit, kind)
+			}
+		}
+	}
+	q := &queryShape{}
+	if len(s.Goals) > 0 {
+		for _, st := range structuralCandidates(g) {
+			get(st.text).gen = st.gen
+		}
+		binders := targetBinders(g.Target)
+		consts := targetConsts(g, binders)
+		q = &queryShape{tokens: l.headStats.tokenIDs(goalShape(g, len(s.Goals))), templater: newTemplater(g.Hyps, binders, consts)}
+		for i, c := range consts[:min(len(consts), constFills)] {
+			for _, sh := range l.constShapes {
+				cand := get(strings.ReplaceAll(sh.text, "◈", c))
+				cand.shapeKey = strings.ReplaceAll(sh.text, "◈", "◈"+string(rune('0'+i)))
+				cand.shape = max(cand.shape, float64(sh.count))
+				cand.constPos = max(cand.constPos, 1/float64(1+i))
 			}
 		}
 	}
@@ -132,7 +209,7 @@ func (l *Learned) candidates(s search.State) ([]candidate, [][rankFeatures]float
 		if total > 0 {
 			h = heads[tacticHead(cands[i].tactic)] / total
 		}
-		cands[i].features(total, h, float64(l.headCounts[tacticHead(cands[i].tactic)]), fw, &xs[i])
+		l.features(&cands[i], q, total, h, float64(l.headCounts[tacticHead(cands[i].tactic)]), fw, &xs[i])
 	}
 	return cands, xs
 }

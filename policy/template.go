@@ -4,6 +4,8 @@ import (
 	"hash/fnv"
 	"slices"
 	"strings"
+	"unicode"
+	"unicode/utf8"
 )
 
 // A template is a recorded tactic with its references to local hypotheses
@@ -20,7 +22,9 @@ type template struct {
 // slot is a byte range of Text that named hypothesis Hyp of the recorded
 // state (an index into its hypotheses), or, when Hyp is -1, the name of
 // binder Binder of the recorded target's leading ∀ ("intro x hx" for
-// "∀ x ∈ s, …"), with Prefix before it ("h" in "hx").
+// "∀ x ∈ s, …"), with Prefix before it ("h" in "hx"; for a hypothesis,
+// a new name made from a variable's), or, when Hyp is constSlot, the
+// Binder-th constant of the recorded target.
 type slot struct {
 	Start, End int
 	Hyp        int
@@ -28,26 +32,51 @@ type slot struct {
 	Prefix     string
 }
 
+// constSlot is the Hyp of a slot that stands for a constant of the target.
+const constSlot = -2
+
 // makeTemplate finds the identifiers of tactic (normalized) that name a
 // hypothesis of hyps, or start with one followed by a projection (h.1,
-// h.symm). Names bound later in the tactic itself are not told apart: the
-// same name in the new state is the best guess for them too.
-func makeTemplate(tactic string, hyps []hypothesis, binders []string) template {
-	t := template{Text: tactic}
-	if len(hyps) == 0 && len(binders) == 0 {
-		return t
+// h.symm), a binder of the target's leading ∀ (binders), or a constant of
+// the target (consts, see targetConsts: "unfold harmonic" for a target about
+// harmonic becomes "unfold ◈0"). Names bound later in the tactic itself are
+// not told apart: the same name in the new state is the best guess for them
+// too.
+func makeTemplate(tactic string, hyps []hypothesis, binders, consts []string) template {
+	return newTemplater(hyps, binders, consts).template(tactic)
+}
+
+// templater makes templates of many tactics for one state.
+type templater struct {
+	hypAt, binderAt, constAt map[string]int
+}
+
+func newTemplater(hyps []hypothesis, binders, consts []string) *templater {
+	t := &templater{
+		hypAt:    make(map[string]int, len(hyps)),
+		binderAt: make(map[string]int, len(binders)),
+		constAt:  make(map[string]int, len(consts)),
 	}
-	binderAt := make(map[string]int, len(binders))
+	for i, c := range consts {
+		t.constAt[c] = i
+	}
 	for i, b := range binders {
-		if _, dup := binderAt[b]; !dup {
-			binderAt[b] = i
+		if _, dup := t.binderAt[b]; !dup {
+			t.binderAt[b] = i
 		}
 	}
-	index := make(map[string]int, len(hyps))
 	for i, h := range hyps {
 		if !strings.ContainsRune(h.Name, '✝') {
-			index[h.Name] = i // later hypotheses shadow earlier ones
+			t.hypAt[h.Name] = i // later hypotheses shadow earlier ones
 		}
+	}
+	return t
+}
+
+func (m *templater) template(tactic string) template {
+	t := template{Text: tactic}
+	if len(m.hypAt) == 0 && len(m.binderAt) == 0 && len(m.constAt) == 0 {
+		return t
 	}
 	pos := 0
 	for _, tok := range tokenize(tactic) {
@@ -61,15 +90,21 @@ func makeTemplate(tactic string, hyps []hypothesis, binders []string) template {
 			continue
 		}
 		head, _, _ := strings.Cut(tok.Text, ".")
-		if i, ok := index[head]; ok {
+		if i, ok := m.hypAt[head]; ok {
 			t.Slots = append(t.Slots, slot{Start: start, End: start + len(head), Hyp: i})
 			continue
 		}
-		if i, ok := binderAt[tok.Text]; ok {
+		if i, ok := m.binderAt[tok.Text]; ok {
 			t.Slots = append(t.Slots, slot{Start: start, End: pos, Hyp: -1, Binder: i})
+		} else if i, ok := m.constAt[tok.Text]; ok {
+			t.Slots = append(t.Slots, slot{Start: start, End: pos, Hyp: constSlot, Binder: i})
 		} else if rest, ok := strings.CutPrefix(tok.Text, "h"); ok {
-			if i, ok := binderAt[rest]; ok {
+			if i, ok := m.binderAt[rest]; ok {
 				t.Slots = append(t.Slots, slot{Start: start, End: pos, Hyp: -1, Binder: i, Prefix: "h"})
+			} else if i, ok := m.hypAt[rest]; ok {
+				// "ha" for a new fact about variable a ("rcases eq_or_ne a
+				// 0 with rfl | ha"): it follows a's replacement.
+				t.Slots = append(t.Slots, slot{Start: start, End: pos, Hyp: i, Prefix: "h"})
 			}
 		}
 	}
@@ -80,12 +115,15 @@ func makeTemplate(tactic string, hyps []hypothesis, binders []string) template {
 // the query state that should take its place.
 type hypMatcher struct {
 	binders  []string // of the query target's leading ∀
+	consts   []string // of the query target (targetConsts)
 	query    []hypothesis
 	queryTok [][]uint32 // sorted distinct type tokens of each query hypothesis
 }
 
 func newHypMatcher(g goal) *hypMatcher {
-	return &hypMatcher{query: g.Hyps, queryTok: hypTypeTokens(g.Hyps), binders: targetBinders(g.Target)}
+	binders := targetBinders(g.Target)
+	return &hypMatcher{query: g.Hyps, queryTok: hypTypeTokens(g.Hyps), binders: binders,
+		consts: targetConsts(g, binders)}
 }
 
 // hypTypeTokens returns the type tokens of each hypothesis, with the names
@@ -197,7 +235,13 @@ func (t template) write(chosen map[int]string, m *hypMatcher) string {
 		b.WriteString(t.Text[prev:s.Start])
 		switch {
 		case s.Hyp >= 0:
-			b.WriteString(chosen[s.Hyp])
+			b.WriteString(s.Prefix + chosen[s.Hyp])
+		case s.Hyp == constSlot:
+			if s.Binder < len(m.consts) {
+				b.WriteString(m.consts[s.Binder])
+			} else {
+				b.WriteString(t.Text[s.Start:s.End])
+			}
 		case s.Binder < len(m.binders):
 			b.WriteString(s.Prefix + m.binders[s.Binder])
 		default:
@@ -216,10 +260,12 @@ func (t template) abstractText() string {
 	prev := 0
 	for _, s := range t.Slots {
 		b.WriteString(t.Text[prev:s.Start])
-		if s.Hyp < 0 {
+		if s.Hyp == constSlot {
+			b.WriteString("◈" + string(rune('0'+min(s.Binder, 9))))
+		} else if s.Hyp < 0 {
 			b.WriteString(s.Prefix + "◇" + string(rune('0'+min(s.Binder, 9))))
 		} else {
-			b.WriteString("□")
+			b.WriteString(s.Prefix + "□")
 		}
 		prev = s.End
 	}
@@ -306,4 +352,54 @@ func targetBinders(target string) []string {
 		}
 	}
 	return names
+}
+
+// maxConsts is how many of a target's constants a template can refer to.
+const maxConsts = 6
+
+// targetConsts returns the distinct global names of g's target in order of
+// appearance, at most maxConsts: identifiers that are not hypotheses, not
+// names its ∀ binds, not keywords, and not a projection of a local
+// (s.card), nor a one-letter name, which is a bound variable (∑ i, fun x)
+// or a type (ℕ). These are the definitions a step unfolds or rewrites with
+// ("unfold harmonic", "rw [Monic]", "simp [support]").
+func targetConsts(g goal, binders []string) []string {
+	skip := make(map[string]bool, len(g.Hyps)+len(binders))
+	for _, h := range g.Hyps {
+		skip[h.Name] = true
+	}
+	for _, b := range binders {
+		skip[b] = true
+	}
+	var out []string
+	for _, tok := range tokenize(g.Target) {
+		if !tok.Ident || skip[tok.Text] || tacticKeywords[tok.Text] || strings.ContainsRune(tok.Text, '✝') {
+			continue
+		}
+		r, size := utf8.DecodeRuneInString(tok.Text)
+		if !unicode.IsLetter(r) || isVariableName(tok.Text[size:]) {
+			continue
+		}
+		if head, _, ok := strings.Cut(tok.Text, "."); ok && skip[head] {
+			continue
+		}
+		skip[tok.Text] = true
+		out = append(out, tok.Text)
+		if len(out) == maxConsts {
+			break
+		}
+	}
+	return out
+}
+
+// isVariableName reports whether the rest of a name after its first letter
+// is only digits, subscripts and primes (x, x₁, h', n2): the names of bound
+// variables rather than of definitions.
+func isVariableName(rest string) bool {
+	for _, r := range rest {
+		if !unicode.IsDigit(r) && r != '\'' && !(r >= '₀' && r <= '₉') {
+			return false
+		}
+	}
+	return true
 }

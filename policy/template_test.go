@@ -33,7 +33,7 @@ func TestTemplateFill(t *testing.T) {
 		{"simp", "simp"},
 	}
 	for _, tt := range tests {
-		tm := makeTemplate(tt.tactic, recorded.Hyps, targetBinders(recorded.Target))
+		tm := makeTemplate(tt.tactic, recorded.Hyps, targetBinders(recorded.Target), nil)
 		got, fit, _, _ := tm.fill(recorded.Hyps, toks, m)
 		if got != tt.want {
 			t.Errorf("fill(%q) = %q, want %q", tt.tactic, got, tt.want)
@@ -45,7 +45,7 @@ func TestTemplateFill(t *testing.T) {
 	// Two different recorded hypotheses get two different query ones.
 	rec2 := parseGoal("p q : Prop\nhp : p\nhq : q\n⊢ p ∧ q")
 	q2 := newHypMatcher(parseGoal("r s : Prop\nhr : r\nhs : s\n⊢ r ∧ s"))
-	tm := makeTemplate("exact ⟨hp, hq⟩", rec2.Hyps, nil)
+	tm := makeTemplate("exact ⟨hp, hq⟩", rec2.Hyps, nil, nil)
 	if got, _, _, _ := tm.fill(rec2.Hyps, hypTypeTokens(rec2.Hyps), q2); got != "exact ⟨hr, hs⟩" {
 		t.Errorf("got %q", got)
 	}

@@ -1,0 +1,259 @@
+package policy
+
+import (
+	"math"
+	"strings"
+)
+
+// Goal shape: what kind of goal a state is, in a handful of discrete
+// tokens (the target's outer connective, its relation, the number types it
+// mentions, what its hypotheses offer). The nearest neighbours see a state
+// as a bag of symbols and can miss that "constructor" is the move for any
+// ↔, "left" for any ∨, "infer_instance" for a class goal or "intro" for a
+// ∀; the shape makes that explicit, and shapeStats learns from the memory
+// how much each token raises the odds of each tactic.
+
+// relations are the binary relations and connectives a target's shape
+// records, loosest-binding first: the first one found at the outer level
+// of the target is its relation.
+var relations = []string{"↔", "→", "∨", "∧", "=", "≠", "≤", "<", "≥", ">", "∈", "∉", "⊆", "⊂", "∣", "≃", "≅", "⟶", "≡"}
+
+// goalShape returns the shape tokens of a state with nGoals goals whose
+// first goal is g.
+func goalShape(g goal, nGoals int) []string {
+	toks := make([]string, 0, 16)
+	switch {
+	case nGoals <= 1:
+		toks = append(toks, "goals:1")
+	case nGoals <= 3:
+		toks = append(toks, "goals:2-3")
+	default:
+		toks = append(toks, "goals:4+")
+	}
+	target := strings.TrimSpace(g.Target)
+	tt := tokenize(target)
+	if len(tt) > 0 {
+		first := tt[0].Text
+		switch {
+		case first == "∀" || first == "∃" || first == "¬" || first == "∃!":
+			toks = append(toks, "lead:"+first)
+		case tt[0].Ident && isUpperStart(first):
+			// A class or structure goal ("Nonempty α", "Continuous f",
+			// "IsOpen s") when no relation follows.
+			toks = append(toks, "lead:Const")
+		case first == "(":
+			toks = append(toks, "lead:(")
+		default:
+			toks = append(toks, "lead:other")
+		}
+	}
+	body := target
+	for range 4 { // the body under leading binders
+		if !strings.HasPrefix(body, "∀") && !strings.HasPrefix(body, "∃") {
+			break
+		}
+		_, rest, ok := cutOuterComma(body)
+		if !ok {
+			break
+		}
+		body = strings.TrimSpace(rest)
+	}
+	rel := outerRelation(body)
+	toks = append(toks, "rel:"+rel)
+	if body != target {
+		toks = append(toks, "bodyrel:"+rel)
+	}
+	for _, ty := range []string{"ℕ", "ℤ", "ℚ", "ℝ", "ℂ", "Set", "Finset", "List", "Matrix", "Polynomial"} {
+		if containsWord(target, ty) {
+			toks = append(toks, "mentions:"+ty)
+		}
+	}
+	for _, sym := range []string{"↑", "∑", "∏", "⁻¹", "fun", "‖", "deriv", "∫", "if", "match", "%", "/", "^", "•", "∘", "⁻¹'", "''"} {
+		if strings.Contains(target, sym) {
+			toks = append(toks, "sym:"+sym)
+		}
+	}
+	if len(tt) == 1 || (len(tt) > 0 && tt[0].Ident && rel == "none") {
+		toks = append(toks, "head:"+tt[0].Text)
+	}
+	var exists, and, or, eqLocal, falseHyp, equalsTarget, ih bool
+	locals := make(map[string]bool, len(g.Hyps))
+	for _, h := range g.Hyps {
+		locals[h.Name] = true
+	}
+	for _, h := range g.Hyps {
+		switch {
+		case strings.HasPrefix(h.Type, "∃"):
+			exists = true
+		case h.Type == "False":
+			falseHyp = true
+		case h.Type == target:
+			equalsTarget = true
+		}
+		switch outerRelation(h.Type) {
+		case "∧":
+			and = true
+		case "∨":
+			or = true
+		case "=":
+			l, r, _ := strings.Cut(h.Type, " = ")
+			if locals[strings.TrimSpace(l)] || locals[strings.TrimSpace(r)] {
+				eqLocal = true
+			}
+		}
+		if n := strings.ToLower(h.Name); strings.HasPrefix(n, "ih") || strings.HasPrefix(n, "hi") && strings.Contains(h.Type, "→") {
+			ih = true
+		}
+	}
+	for _, f := range []struct {
+		on  bool
+		tok string
+	}{{exists, "hyp:∃"}, {and, "hyp:∧"}, {or, "hyp:∨"}, {eqLocal, "hyp:x=e"}, {falseHyp, "hyp:False"}, {equalsTarget, "hyp:=target"}, {ih, "hyp:ih"}} {
+		if f.on {
+			toks = append(toks, f.tok)
+		}
+	}
+	if len(g.Hyps) == 0 {
+		toks = append(toks, "hyps:0")
+	}
+	return toks
+}
+
+// outerRelation returns the loosest relation of relations that occurs in
+// text outside brackets, or "none".
+func outerRelation(text string) string {
+	found := map[string]bool{}
+	depth := 0
+	for _, t := range tokenize(text) {
+		switch t.Text {
+		case "(", "[", "{", "⟨", "⦃":
+			depth++
+		case ")", "]", "}", "⟩", "⦄":
+			depth--
+		default:
+			if depth == 0 && !t.Ident {
+				found[t.Text] = true
+			}
+		}
+		if depth == 0 && t.Text == "fun" {
+			break // a λ's body is not the target's relation
+		}
+	}
+	for _, r := range relations {
+		if found[r] {
+			return r
+		}
+	}
+	return "none"
+}
+
+// cutOuterComma splits a binder-led text ("∀ x ∈ s, P x") at its first
+// comma outside brackets.
+func cutOuterComma(text string) (binders, rest string, ok bool) {
+	depth := 0
+	for i, r := range text {
+		switch r {
+		case '(', '[', '{', '⟨', '⦃':
+			depth++
+		case ')', ']', '}', '⟩', '⦄':
+			depth--
+		case ',':
+			if depth == 0 {
+				return text[:i], text[i+1:], true
+			}
+		}
+	}
+	return "", "", false
+}
+
+func isUpperStart(s string) bool {
+	return s != "" && strings.ToUpper(s[:1]) == s[:1] && strings.ToLower(s[:1]) != s[:1]
+}
+
+// containsWord reports whether word occurs in text as a whole token.
+func containsWord(text, word string) bool {
+	_, ok := abstractLemma(text, word)
+	return ok
+}
+
+// shapeStats counts, over the memory, how often each key (a tactic's name
+// or its abstract shape) was used in states with each shape token, and
+// scores a key for a new state by naive Bayes: the sum over the state's
+// tokens of the smoothed log-ratio P(key | token) / P(key). Tokens are
+// numbered by a vocabulary that the two stats of a policy share, so that a
+// query's tokens are looked up once.
+type shapeStats struct {
+	n     float64
+	vocab *shapeVocab
+	keys  map[string]int32
+	count []float64 // per key
+	toks  []float64 // per token
+	joint map[uint64]float64
+}
+
+// shapeVocab numbers goal shape tokens.
+type shapeVocab struct{ ids map[string]int32 }
+
+func newShapeStats(v *shapeVocab) *shapeStats {
+	return &shapeStats{vocab: v, keys: map[string]int32{}, joint: map[uint64]float64{}}
+}
+
+// tokenIDs returns the ids of toks, leaving out tokens never seen.
+func (s *shapeStats) tokenIDs(toks []string) []int32 {
+	out := make([]int32, 0, len(toks))
+	for _, t := range toks {
+		if id, ok := s.vocab.ids[t]; ok {
+			out = append(out, id)
+		}
+	}
+	return out
+}
+
+func (s *shapeStats) add(key string, toks []string) {
+	s.n++
+	k, ok := s.keys[key]
+	if !ok {
+		k = int32(len(s.count))
+		s.keys[key] = k
+		s.count = append(s.count, 0)
+	}
+	s.count[k]++
+	for _, t := range toks {
+		id, ok := s.vocab.ids[t]
+		if !ok {
+			id = int32(len(s.vocab.ids))
+			s.vocab.ids[t] = id
+		}
+		for int(id) >= len(s.toks) {
+			s.toks = append(s.toks, 0)
+		}
+		s.toks[id]++
+		s.joint[jointKey(k, id)]++
+	}
+}
+
+func jointKey(key, tok int32) uint64 { return uint64(key)<<32 | uint64(uint32(tok)) }
+
+// shapeSmoothing is the number of pseudo-observations at the key's base
+// rate that every token's estimate starts from: a token seen in a few
+// states moves the score little.
+const shapeSmoothing = 8
+
+// score returns the log-odds gain of key given the state's token ids, and
+// whether key was seen at all.
+func (s *shapeStats) score(key string, toks []int32) (float64, bool) {
+	k, ok := s.keys[key]
+	if !ok || s.n == 0 {
+		return 0, false
+	}
+	base := s.count[k] / s.n
+	sum := 0.0
+	for _, t := range toks {
+		if int(t) >= len(s.toks) || s.toks[t] == 0 {
+			continue
+		}
+		p := (s.joint[jointKey(k, t)] + shapeSmoothing*base) / (s.toks[t] + shapeSmoothing)
+		sum += math.Log(p / base)
+	}
+	return sum, true
+}

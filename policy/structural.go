@@ -1,0 +1,342 @@
+package policy
+
+import (
+	"regexp"
+	"strings"
+	"unicode/utf8"
+)
+
+// Structural tactics: moves that the shape of a state dictates and whose
+// arguments the state itself names, so that no recorded state has to have
+// used them with these names. A target "∀ x ∈ s, P x" is entered with
+// "intro x hx"; a hypothesis "h : ∃ y, y ∈ t ∧ f y = x" is taken apart with
+// "obtain ⟨y, hy, rfl⟩ := h"; a ring R gets "nontriviality R". The names
+// follow Mathlib's conventions (the binder's own name, h before it for its
+// membership proof, rfl for an equation that substitutes a variable). The
+// ranker weighs these candidates like any other: by how often their shape
+// was used in states of the same kind.
+
+// generator tells which structural generator proposed a candidate.
+type generator int
+
+const (
+	genNone generator = iota
+	genIntro
+	genDestruct
+	genNontrivial
+)
+
+// structuralCandidates returns the structural tactics for goal g, each
+// with the generator that made it, without duplicates.
+func structuralCandidates(g goal) []structuralTactic {
+	var out []structuralTactic
+	seen := map[string]bool{}
+	add := func(kind generator, t string) {
+		if t != "" && !seen[t] {
+			seen[t] = true
+			out = append(out, structuralTactic{t, kind})
+		}
+	}
+	locals := make(map[string]bool, len(g.Hyps))
+	for _, h := range g.Hyps {
+		locals[h.Name] = true
+	}
+	for _, t := range introTactics(g.Target, locals) {
+		add(genIntro, t)
+	}
+	named := 0
+	for i := len(g.Hyps) - 1; i >= 0 && named < destructHyps; i-- {
+		h := g.Hyps[i]
+		if strings.ContainsRune(h.Name, '✝') {
+			continue
+		}
+		named++
+		for _, t := range destructTactics(h, locals) {
+			add(genDestruct, t)
+		}
+	}
+	for _, t := range nontrivialityTactics(g.Hyps) {
+		add(genNontrivial, t)
+	}
+	return out
+}
+
+// destructHyps is how many of the last named hypotheses are offered for
+// taking apart.
+const destructHyps = 6
+
+type structuralTactic struct {
+	text string
+	gen  generator
+}
+
+// introTactics proposes intro for a target that binds: the names of its
+// first ∀ group, of its whole ∀ chain, and of the chain with the premises
+// of its arrows ("h", or "hx" for a premise about x). "¬ P" and "s ⊆ t"
+// are entered with "intro h" and "intro x hx".
+func introTactics(target string, locals map[string]bool) []string {
+	target = strings.TrimSpace(target)
+	var out []string
+	switch {
+	case strings.HasPrefix(target, "¬"):
+		return []string{"intro h"}
+	case !strings.HasPrefix(target, "∀") && outerRelation(target) == "⊆":
+		return []string{"intro x hx"}
+	}
+	var names []string
+	used := map[string]bool{}
+	body := target
+	firstGroup := 0
+	for strings.HasPrefix(body, "∀") && !strings.HasPrefix(body, "∀ᶠ") {
+		binders, rest, ok := cutOuterComma(strings.TrimPrefix(body, "∀"))
+		if !ok {
+			break
+		}
+		group, ok := binderGroupNames(binders)
+		if !ok { // an instance binder: intro would have to name it
+			break
+		}
+		for _, n := range group {
+			used[n] = true
+		}
+		names = append(names, group...)
+		if firstGroup == 0 {
+			firstGroup = len(names)
+		}
+		body = strings.TrimSpace(rest)
+	}
+	if firstGroup > 0 {
+		out = append(out, "intro "+strings.Join(names[:firstGroup], " "))
+		out = append(out, "intro "+strings.Join(names, " "))
+	}
+	premises := splitOuter(body, " → ")
+	if len(premises) > 1 {
+		all := append([]string(nil), names...)
+		for _, p := range premises[:len(premises)-1] {
+			all = append(all, premiseName(p, names, used))
+		}
+		out = append(out, "intro "+strings.Join(all, " "))
+		if len(names) == 0 && len(all) > 1 {
+			out = append(out, "intro "+all[0])
+		}
+		if p := stripParens(premises[0]); len(names) == 0 && strings.HasPrefix(p, "∃") {
+			if pat := destructPattern(p, locals, map[string]bool{}); len(pat) > 1 {
+				out = append(out, "rintro ⟨"+strings.Join(pat, ", ")+"⟩")
+			}
+		}
+	}
+	return out
+}
+
+// binderGroupNames reads the names one ∀ binds ("(a b : α) {c : β}", "x ∈
+// s", "ε > 0", "x y"): a bounded binder adds "h" and the name for its
+// proof. ok is false at an instance binder.
+func binderGroupNames(binders string) (names []string, ok bool) {
+	toks := tokenize(binders)
+	for i := 0; i < len(toks); i++ {
+		switch t := toks[i].Text; {
+		case t == "[":
+			return names, false
+		case t == "(" || t == "{" || t == "⦃":
+			j := i + 1
+			var group []string
+			for ; j < len(toks) && toks[j].Text != ":" && toks[j].Ident; j++ {
+				group = append(group, toks[j].Text)
+			}
+			names = append(names, group...)
+			depth := 1
+			for j = i + 1; j < len(toks) && depth > 0; j++ {
+				switch toks[j].Text {
+				case "(", "{", "⦃", "[":
+					depth++
+				case ")", "}", "⦄", "]":
+					depth--
+				}
+			}
+			i = j - 1
+		case toks[i].Ident:
+			names = append(names, t)
+		case t == ":":
+			return names, true // "∀ x y : α," binds x and y
+		default: // a relation: "∀ x ∈ s," binds x and a proof of x ∈ s
+			if len(names) > 0 {
+				names = append(names, "h"+names[len(names)-1])
+			}
+			return names, true
+		}
+	}
+	return names, true
+}
+
+// premiseName names the proof of an arrow's premise: "hx" when the premise
+// is about exactly one of the names bound before it, else "h", made unique
+// with primes.
+func premiseName(premise string, bound []string, used map[string]bool) string {
+	name := "h"
+	var about []string
+	for _, b := range bound {
+		if !strings.HasPrefix(b, "h") && containsWord(premise, b) {
+			about = append(about, b)
+		}
+	}
+	if len(about) == 1 {
+		name = "h" + about[0]
+	}
+	for used[name] {
+		name += "'"
+	}
+	used[name] = true
+	return name
+}
+
+// destructTactics takes apart a hypothesis that is an ∃, an ∧ or an ∨.
+func destructTactics(h hypothesis, locals map[string]bool) []string {
+	typ := strings.TrimSpace(h.Type)
+	switch {
+	case strings.HasPrefix(typ, "∃") && !strings.HasPrefix(typ, "∃!"), outerRelation(typ) == "∧":
+		pat := destructPattern(typ, locals, map[string]bool{})
+		if len(pat) < 2 {
+			return nil
+		}
+		p := "⟨" + strings.Join(pat, ", ") + "⟩"
+		out := []string{"obtain " + p + " := " + h.Name, "rcases " + h.Name + " with " + p}
+		if len(pat) == 2 {
+			out = append(out, "cases' "+h.Name+" with "+pat[0]+" "+pat[1])
+		}
+		return out
+	case outerRelation(typ) == "∨":
+		n := h.Name
+		return []string{"rcases " + n + " with " + n + " | " + n, "cases' " + n + " with " + n + " " + n,
+			"obtain " + n + " | " + n + " := " + n}
+	}
+	return nil
+}
+
+// destructPattern names the parts of an ∃/∧ type the way Mathlib proofs
+// do: the witnesses by their binder names, each proof "h" and the last
+// witness, and an equation that defines a local variable "rfl".
+func destructPattern(typ string, locals, used map[string]bool) []string {
+	var parts []string
+	last := ""
+	for range 8 {
+		typ = strings.TrimSpace(typ)
+		if strings.HasPrefix(typ, "∃") && !strings.HasPrefix(typ, "∃!") {
+			binders, rest, ok := cutOuterComma(strings.TrimPrefix(typ, "∃"))
+			if !ok {
+				break
+			}
+			names, _ := binderGroupNames(binders)
+			for _, n := range names {
+				used[n] = true
+				if !strings.HasPrefix(n, "h") || len(names) == 1 {
+					last = n
+				}
+			}
+			parts = append(parts, names...)
+			typ = rest
+			continue
+		}
+		conj := splitOuter(typ, " ∧ ")
+		for i, c := range conj {
+			if i == len(conj)-1 && strings.HasPrefix(strings.TrimSpace(c), "∃") {
+				typ = c
+				break
+			}
+			parts = append(parts, proofName(c, last, locals, used))
+			if i == len(conj)-1 {
+				return parts
+			}
+		}
+		if len(conj) == 1 {
+			return parts
+		}
+	}
+	return parts
+}
+
+// proofName names the proof of one conjunct: rfl for "e = x" or "x = e"
+// with x a variable of the context, else "h" followed by the last witness.
+func proofName(prop string, witness string, locals, used map[string]bool) string {
+	if l, r, ok := strings.Cut(strings.TrimSpace(prop), " = "); ok {
+		if isLocalVar(strings.TrimSpace(r), locals) || isLocalVar(strings.TrimSpace(l), locals) {
+			return "rfl"
+		}
+	}
+	name := "h" + witness
+	for used[name] {
+		name += "'"
+	}
+	used[name] = true
+	return name
+}
+
+func isLocalVar(s string, locals map[string]bool) bool {
+	return locals[s] && !strings.ContainsAny(s, " ()")
+}
+
+// ringClass matches the instance hypotheses after which nontriviality
+// applies: the type variable is the last word.
+var ringClass = regexp.MustCompile(`^(Comm|Ordered|LinearOrdered|StrictOrdered|Normed|Local)*(Semi)?(Ring|Field|DivisionRing|Domain|CommRing|Semiring)\s+(\S+)$`)
+
+// nontrivialityTactics proposes "nontriviality R" for each type R with a
+// ring-like instance.
+func nontrivialityTactics(hyps []hypothesis) []string {
+	var out []string
+	seen := map[string]bool{}
+	for _, h := range hyps {
+		m := ringClass.FindStringSubmatch(strings.TrimSpace(h.Type))
+		if m == nil {
+			continue
+		}
+		if r := m[len(m)-1]; !seen[r] && len(out) < 2 {
+			seen[r] = true
+			out = append(out, "nontriviality "+r)
+		}
+	}
+	return out
+}
+
+// splitOuter splits text at each occurrence of sep outside brackets.
+func splitOuter(text, sep string) []string {
+	var parts []string
+	depth, start := 0, 0
+	for i := 0; i < len(text); {
+		r, size := utf8.DecodeRuneInString(text[i:])
+		switch r {
+		case '(', '[', '{', '⟨', '⦃':
+			depth++
+		case ')', ']', '}', '⟩', '⦄':
+			depth--
+		}
+		if depth == 0 && strings.HasPrefix(text[i:], sep) {
+			parts = append(parts, text[start:i])
+			i += len(sep)
+			start = i
+			continue
+		}
+		i += size
+	}
+	return append(parts, text[start:])
+}
+
+// stripParens removes the parentheses around the whole of text, if any.
+func stripParens(text string) string {
+	text = strings.TrimSpace(text)
+	for strings.HasPrefix(text, "(") && strings.HasSuffix(text, ")") {
+		inner := text[1 : len(text)-1]
+		depth := 0
+		for _, r := range inner {
+			switch r {
+			case '(':
+				depth++
+			case ')':
+				depth--
+			}
+			if depth < 0 {
+				return text // "(a) ∧ (b)": the parentheses are not one pair
+			}
+		}
+		text = strings.TrimSpace(inner)
+	}
+	return text
+}

@@ -1,0 +1,117 @@
+package policy
+
+import (
+	"slices"
+	"testing"
+)
+
+func TestIntroTactics(t *testing.T) {
+	for _, tt := range []struct {
+		target string
+		locals []string
+		want   []string
+	}{
+		{"∀ x ∈ N, x = 0", nil, []string{"intro x hx"}},
+		{"∀ (a b : ℕ), a + b = b + a", nil, []string{"intro a b"}},
+		{"∀ ε > 0, ∃ δ > 0, δ < ε", nil, []string{"intro ε hε"}},
+		{"∀ (x : α), ∀ y ∈ s, x = y", nil, []string{"intro x", "intro x y hy"}},
+		{"∀ (n : ℕ), n ∈ s → n ∈ t", nil, []string{"intro n", "intro n hn"}},
+		{"p → q → p", nil, []string{"intro h h'", "intro h"}},
+		{"(∃ x, x ∈ s ∧ f x = y) → y ∈ f '' s", []string{"y"}, []string{"intro h", "rintro ⟨x, hx, rfl⟩"}},
+		{"¬x ∈ ∅", nil, []string{"intro h"}},
+		{"s ⊆ t ∪ s", nil, []string{"intro x hx"}},
+		{"∀ [inst : Fintype α], Fintype.card α = 0", nil, nil}, // intro would have to name the instance
+		{"∀ᶠ (x : ℝ) in l, 0 < x", nil, nil},
+		{"a = b", nil, nil},
+	} {
+		locals := map[string]bool{}
+		for _, l := range tt.locals {
+			locals[l] = true
+		}
+		got := introTactics(tt.target, locals)
+		got = slices.Compact(got)
+		if !slices.Equal(got, tt.want) {
+			t.Errorf("introTactics(%q) = %q, want %q", tt.target, got, tt.want)
+		}
+	}
+}
+
+func TestDestructTactics(t *testing.T) {
+	locals := map[string]bool{"x": true, "s": true, "f": true}
+	for _, tt := range []struct {
+		hyp  hypothesis
+		want []string
+	}{
+		{hypothesis{"hx", "∃ y, y ∈ s ∧ f y = x"}, []string{
+			"obtain ⟨y, hy, rfl⟩ := hx", "rcases hx with ⟨y, hy, rfl⟩"}},
+		{hypothesis{"h", "∃ n, x = 2 * n"}, []string{
+			"obtain ⟨n, rfl⟩ := h", "rcases h with ⟨n, rfl⟩", "cases' h with n rfl"}},
+		{hypothesis{"h", "∃ i ∈ s, 0 < i"}, []string{
+			"obtain ⟨i, hi, hi'⟩ := h", "rcases h with ⟨i, hi, hi'⟩"}},
+		{hypothesis{"h", "p ∧ q"}, []string{
+			"obtain ⟨h, h'⟩ := h", "rcases h with ⟨h, h'⟩", "cases' h with h h'"}},
+		{hypothesis{"h", "a < b ∨ a = b"}, []string{
+			"rcases h with h | h", "cases' h with h h", "obtain h | h := h"}},
+		{hypothesis{"h", "x ∈ s"}, nil},
+		{hypothesis{"h", "∃! y, p y"}, nil},
+	} {
+		got := destructTactics(tt.hyp, locals)
+		if !slices.Equal(got, tt.want) {
+			t.Errorf("destructTactics(%v) = %q, want %q", tt.hyp, got, tt.want)
+		}
+	}
+}
+
+func TestNontrivialityTactics(t *testing.T) {
+	hyps := []hypothesis{
+		{"R", "Type u_1"}, {"inst✝¹", "CommRing R"}, {"S", "Type u_2"}, {"inst✝", "Semiring S"},
+		{"M", "Type u_3"}, {"inst✝²", "AddCommGroup M"}, {"K", "Type"}, {"inst✝³", "Field K"},
+	}
+	want := []string{"nontriviality R", "nontriviality S"} // at most two
+	if got := nontrivialityTactics(hyps); !slices.Equal(got, want) {
+		t.Errorf("nontrivialityTactics = %q, want %q", got, want)
+	}
+	if got := nontrivialityTactics([]hypothesis{{"G", "Type"}, {"inst✝", "Group G"}}); got != nil {
+		t.Errorf("a group is no ring: %q", got)
+	}
+}
+
+func TestStructuralCandidatesKinds(t *testing.T) {
+	g := parseGoal("R : Type u_1\ninst✝ : Ring R\nh : ∃ n, 0 < n\n⊢ ∀ x ∈ s, x = 0")
+	kinds := map[string]generator{}
+	for _, c := range structuralCandidates(g) {
+		kinds[c.text] = c.gen
+	}
+	for text, want := range map[string]generator{
+		"intro x hx":            genIntro,
+		"obtain ⟨n, hn⟩ := h":   genDestruct,
+		"nontriviality R":       genNontrivial,
+		"rcases h with ⟨n, hn⟩": genDestruct,
+	} {
+		if got, ok := kinds[text]; !ok || got != want {
+			t.Errorf("%q: generator %v (present %v), want %v; all: %v", text, got, ok, want, kinds)
+		}
+	}
+}
+
+func TestSplitOuter(t *testing.T) {
+	got := splitOuter("(a → b) → c → ⟨x, y → z⟩ → d", " → ")
+	want := []string{"(a → b)", "c", "⟨x, y → z⟩", "d"}
+	if !slices.Equal(got, want) {
+		t.Errorf("splitOuter = %q, want %q", got, want)
+	}
+}
+
+func TestStripParens(t *testing.T) {
+	for in, want := range map[string]string{
+		"(∃ x, p x)":  "∃ x, p x",
+		" ((a)) ":     "a",
+		"(a) ∧ (b)":   "(a) ∧ (b)",
+		"f (x)":       "f (x)",
+		"((a) ∧ (b))": "(a) ∧ (b)",
+	} {
+		if got := stripParens(in); got != want {
+			t.Errorf("stripParens(%q) = %q, want %q", in, got, want)
+		}
+	}
+}
