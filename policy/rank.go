@@ -54,7 +54,7 @@ const minKindShare = 0.1
 const constFills = 3
 
 // rankFeatures is the length of the feature vector of a candidate.
-const rankFeatures = 22
+const rankFeatures = 23
 
 // queryShape is what features needs of the query state besides the
 // candidate: its shape tokens and what a template is filled against.
@@ -84,7 +84,7 @@ func (l *Learned) features(c *candidate, q *queryShape, total, headShare, headCo
 	}
 	headFit, _ := l.headStats.score(tacticHead(c.tactic), q.tokens)
 	shapeFit, _ := l.shapeStats.score(shape, q.tokens)
-	gen := [4]float64{}
+	gen := [5]float64{}
 	gen[c.gen] = 1
 	*x = [rankFeatures]float64{
 		math.Log(eps + vote),
@@ -106,6 +106,7 @@ func (l *Learned) features(c *candidate, q *queryShape, total, headShare, headCo
 		gen[genIntro],
 		gen[genDestruct],
 		gen[genNontrivial],
+		gen[genIfSplit],
 		c.constPos,
 		c.kindFit,
 		math.Log(eps + vote + alt + lemma + fw*c.freq), // the hand-made mixture, last

@@ -24,6 +24,7 @@ const (
 	genIntro
 	genDestruct
 	genNontrivial
+	genIfSplit
 )
 
 // structuralCandidates returns the structural tactics for goal g, each
@@ -57,6 +58,9 @@ func structuralCandidates(g goal) []structuralTactic {
 	}
 	for _, t := range nontrivialityTactics(g.Hyps) {
 		add(genNontrivial, t)
+	}
+	for _, t := range ifSplitTactics(g) {
+		add(genIfSplit, t)
 	}
 	return out
 }
@@ -294,6 +298,55 @@ func nontrivialityTactics(hyps []hypothesis) []string {
 		}
 	}
 	return out
+}
+
+// ifSplitTactics splits on the conditions of the target's if-then-else
+// (at most two): "by_cases h : C" and "split_ifs with h", and, where a
+// hypothesis decides C, "rw [if_pos h]" or "rw [if_neg h]".
+func ifSplitTactics(g goal) []string {
+	var out []string
+	rest := g.Target
+	for range 2 {
+		i := strings.Index(rest, "if ")
+		if i < 0 || i > 0 && isIdentRune(lastRune(rest[:i])) {
+			break
+		}
+		cond, after, ok := strings.Cut(rest[i+len("if "):], " then ")
+		if !ok {
+			break
+		}
+		rest = after
+		cond = strings.TrimSpace(strings.TrimPrefix(strings.TrimSpace(cond), "h :")) // dite: "if h : C then"
+		if cond == "" || strings.Count(cond, "(") != strings.Count(cond, ")") {
+			continue
+		}
+		out = append(out, "by_cases h : "+cond, "split_ifs with h")
+		for _, h := range g.Hyps {
+			switch strings.TrimSpace(h.Type) {
+			case cond:
+				out = append(out, "rw [if_pos "+h.Name+"]")
+			case "¬" + cond, "¬(" + cond + ")", negate(cond):
+				out = append(out, "rw [if_neg "+h.Name+"]")
+			}
+		}
+	}
+	return out
+}
+
+// negate writes "a ≠ b" for "a = b" and "a ∉ s" for "a ∈ s" (how Lean
+// prints their negations); "" otherwise.
+func negate(cond string) string {
+	for _, p := range [][2]string{{" = ", " ≠ "}, {" ∈ ", " ∉ "}} {
+		if l, r, ok := strings.Cut(cond, p[0]); ok {
+			return l + p[1] + r
+		}
+	}
+	return ""
+}
+
+func lastRune(s string) rune {
+	r, _ := utf8.DecodeLastRuneInString(s)
+	return r
 }
 
 // splitOuter splits text at each occurrence of sep outside brackets.

@@ -115,3 +115,21 @@ func TestStripParens(t *testing.T) {
 		}
 	}
 }
+
+func TestIfSplitTactics(t *testing.T) {
+	for _, tt := range []struct {
+		state string
+		want  []string
+	}{
+		{"j i : ℕ\nh : j = i\n⊢ f j ≤ if j = i then a else b", []string{"by_cases h : j = i", "split_ifs with h", "rw [if_pos h]"}},
+		{"b a : α\nhb : b ≠ a\n⊢ (if b = a then 0 else 1) = 1", []string{"by_cases h : b = a", "split_ifs with h", "rw [if_neg hb]"}},
+		{"p : Prop\nhp : ¬p\n⊢ (if h : p then x else y) = y", []string{"by_cases h : p", "split_ifs with h", "rw [if_neg hp]"}},
+		{"⊢ iff a b", nil}, // "if" inside a word
+		{"⊢ a = b", nil},
+	} {
+		got := ifSplitTactics(parseGoal(tt.state))
+		if !slices.Equal(got, tt.want) {
+			t.Errorf("ifSplitTactics(%q) = %q, want %q", tt.state, got, tt.want)
+		}
+	}
+}
