@@ -87,6 +87,9 @@ func introTactics(target string, locals map[string]bool) []string {
 	case !strings.HasPrefix(target, "∀") && outerRelation(target) == "⊆":
 		return []string{"intro x hx"}
 	}
+	if names, ok := unfoldedBinders(target); ok {
+		return names
+	}
 	var names []string
 	used := map[string]bool{}
 	body := target
@@ -112,6 +115,13 @@ func introTactics(target string, locals map[string]bool) []string {
 	if firstGroup > 0 {
 		out = append(out, "intro "+strings.Join(names[:firstGroup], " "))
 		out = append(out, "intro "+strings.Join(names, " "))
+		if firstGroup > 1 {
+			out = append(out, "intro "+names[0])
+		}
+		if strings.HasPrefix(body, "¬") || outerRelation(body) == "∉" {
+			// The negation is an arrow to False, entered with one more name.
+			out = append(out, "intro "+strings.Join(names, " ")+" h")
+		}
 	}
 	premises := splitOuter(body, " → ")
 	if len(premises) > 1 {
@@ -120,6 +130,10 @@ func introTactics(target string, locals map[string]bool) []string {
 			all = append(all, premiseName(p, names, used))
 		}
 		out = append(out, "intro "+strings.Join(all, " "))
+		if last := all[len(all)-1]; len(premises) == 2 && last != "h" && !used["h"] {
+			// "h" is as common a name for a premise as "hx".
+			out = append(out, "intro "+strings.Join(all[:len(all)-1], " ")+" h")
+		}
 		if len(names) == 0 && len(all) > 1 {
 			out = append(out, "intro "+all[0])
 		}
@@ -130,6 +144,22 @@ func introTactics(target string, locals map[string]bool) []string {
 		}
 	}
 	return out
+}
+
+// unfoldedBinders enters predicates that are ∀ statements under their
+// definitions, with the names Mathlib proofs give: Injective f is ∀ a b,
+// f a = f b → a = b; Surjective f is ∀ b, ∃ a, f a = b; Monotone f is
+// ∀ a b, a ≤ b → f a ≤ f b.
+func unfoldedBinders(target string) ([]string, bool) {
+	head, _, _ := strings.Cut(target, " ")
+	head = head[strings.LastIndexByte(head, '.')+1:]
+	switch head {
+	case "Injective", "Monotone", "StrictMono", "Antitone", "StrictAnti", "InjOn", "MonotoneOn":
+		return []string{"intro x y h", "intro a b h", "intro x y hxy", "intro a b hab"}, true
+	case "Surjective":
+		return []string{"intro y", "intro b"}, true
+	}
+	return nil, false
 }
 
 // binderGroupNames reads the names one ∀ binds ("(a b : α) {c : β}", "x ∈

@@ -11,11 +11,14 @@ func TestIntroTactics(t *testing.T) {
 		locals []string
 		want   []string
 	}{
-		{"∀ x ∈ N, x = 0", nil, []string{"intro x hx"}},
-		{"∀ (a b : ℕ), a + b = b + a", nil, []string{"intro a b"}},
-		{"∀ ε > 0, ∃ δ > 0, δ < ε", nil, []string{"intro ε hε"}},
+		{"∀ x ∈ N, x = 0", nil, []string{"intro x hx", "intro x"}},
+		{"∀ (a b : ℕ), a + b = b + a", nil, []string{"intro a b", "intro a"}},
+		{"∀ ε > 0, ∃ δ > 0, δ < ε", nil, []string{"intro ε hε", "intro ε"}},
 		{"∀ (x : α), ∀ y ∈ s, x = y", nil, []string{"intro x", "intro x y hy"}},
-		{"∀ (n : ℕ), n ∈ s → n ∈ t", nil, []string{"intro n", "intro n hn"}},
+		{"∀ (n : ℕ), n ∈ s → n ∈ t", nil, []string{"intro n", "intro n hn", "intro n h"}},
+		{"∀ (x : β), x ∉ s.image f", nil, []string{"intro x", "intro x h"}},
+		{"Function.Injective ⇑(C R)", nil, []string{"intro x y h", "intro a b h", "intro x y hxy", "intro a b hab"}},
+		{"Surjective f", nil, []string{"intro y", "intro b"}},
 		{"p → q → p", nil, []string{"intro h h'", "intro h"}},
 		{"(∃ x, x ∈ s ∧ f x = y) → y ∈ f '' s", []string{"y"}, []string{"intro h", "rintro ⟨x, hx, rfl⟩"}},
 		{"¬x ∈ ∅", nil, []string{"intro h"}},
