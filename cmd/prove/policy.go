@@ -105,6 +105,9 @@ type evalReport struct {
 	Policy string `json:"policy"`
 	Split  string `json:"split"`
 	policy.Metrics
+	// Ceiling, with --ceiling: how much of the examples a policy trained
+	// on the train part could match at all.
+	Ceiling *policy.Ceiling `json:"ceiling,omitempty"`
 }
 
 func runPolicyEval(ctx context.Context, e *env, args []string) error {
@@ -116,6 +119,7 @@ func runPolicyEval(ctx context.Context, e *env, args []string) error {
 	var llm llmFlags
 	llm.register(fs)
 	asJSON := fs.Bool("json", false, "print one JSON object")
+	ceiling := fs.Bool("ceiling", false, "also report the share of examples whose tactic uses only names found in the train part's tactics or its own state, and a shape some train tactic has: what any policy learned from that data could match")
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
@@ -144,11 +148,19 @@ func runPolicyEval(ctx context.Context, e *env, args []string) error {
 		return err
 	}
 	rep := evalReport{Policy: *spec, Split: tf.split, Metrics: m}
+	if *ceiling {
+		c := policy.MeasureCeiling(policy.ExamplesFrom(train), policy.ExamplesFrom(selected))
+		rep.Ceiling = &c
+	}
 	if *asJSON {
 		return writeJSON(e.stdout, rep)
 	}
 	fmt.Fprintf(e.stdout, "%s on %s (n=%d): top-1 %.1f%%, top-%d %.1f%%, %.0f µs per state\n",
 		*spec, tf.split, m.N, 100*m.Top1, *k, 100*m.TopK, m.MeanLatency)
+	if c := rep.Ceiling; c != nil {
+		fmt.Fprintf(e.stdout, "ceiling: names known %.1f%%, shape known %.1f%%, both %.1f%%\n",
+			100*c.NamesKnown, 100*c.ShapeKnown, 100*c.Reachable)
+	}
 	return nil
 }
 

@@ -37,6 +37,31 @@ func TestPolicyTrainAndEval(t *testing.T) {
 	}
 }
 
+// TestPolicyEvalCeiling checks --ceiling: evaluated on its own training
+// data, every tactic's names and shape are known.
+func TestPolicyEvalCeiling(t *testing.T) {
+	code, out, errs := runCLI(t, "policy", "eval", "--policy", "frequency", "--traces", fixture("dojo.json"), "--split", "all", "--ceiling", "--json")
+	if code != 0 {
+		t.Fatalf("eval exit %d: %s", code, errs)
+	}
+	var rep struct {
+		Ceiling *struct {
+			N         int     `json:"n"`
+			Reachable float64 `json:"reachable"`
+		} `json:"ceiling"`
+	}
+	if err := json.Unmarshal([]byte(out), &rep); err != nil {
+		t.Fatalf("%v in %q", err, out)
+	}
+	if rep.Ceiling == nil || rep.Ceiling.N != 5 || rep.Ceiling.Reachable != 1 {
+		t.Errorf("ceiling %+v in %s, want n 5 and all reachable", rep.Ceiling, out)
+	}
+	code, out, _ = runCLI(t, "policy", "eval", "--policy", "frequency", "--traces", fixture("dojo.json"), "--split", "all", "--ceiling")
+	if code != 0 || !strings.Contains(out, "ceiling: names known 100.0%, shape known 100.0%, both 100.0%") {
+		t.Errorf("text report (exit %d): %q", code, out)
+	}
+}
+
 func TestPolicyUsageErrors(t *testing.T) {
 	dir := t.TempDir()
 	tests := []struct {
