@@ -2,11 +2,8 @@ package policy
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"math"
-	"os"
-	"path/filepath"
 	"sort"
 	"strings"
 
@@ -108,38 +105,21 @@ func (p *Premises) Len() int { return len(p.premises) }
 // read). An imported file that cannot be read or parsed is left out and
 // named in the returned error, next to a usable policy.
 func PremisesFor(ctx context.Context, t *leanrpc.Target) (*Premises, error) {
+	files, err := leanrpc.ProjectImports(ctx, t)
+	if ctx.Err() != nil {
+		return nil, ctx.Err()
+	}
+	if err != nil {
+		err = fmt.Errorf("premises: %w", err)
+	}
 	var decls []leanrpc.Decl
-	var errs []error
-	seen := map[string]bool{}
-	roots := sourceRoots(t)
-	var visit func(imports []string)
-	visit = func(imports []string) {
-		for _, mod := range imports {
-			if seen[mod] || ctx.Err() != nil {
-				continue
-			}
-			seen[mod] = true
-			path := moduleFile(roots, mod)
-			if path == "" {
-				continue // not a project module (Mathlib, Std, core)
-			}
-			src, err := leanrpc.ParseFile(path)
-			if err != nil {
-				errs = append(errs, fmt.Errorf("premises of imported module %s: %w", mod, err))
-				continue
-			}
-			visit(src.Imports)
-			for _, d := range src.Decls {
-				// A private lemma is out of reach outside its file.
-				if private, _ := declModifiers(&d); !private {
-					decls = append(decls, d)
-				}
+	for _, f := range files {
+		for _, d := range f.Source.Decls {
+			// A private lemma is out of reach outside its file.
+			if private, _ := declModifiers(&d); !private {
+				decls = append(decls, d)
 			}
 		}
-	}
-	visit(t.Source.Imports)
-	if err := ctx.Err(); err != nil {
-		return nil, err
 	}
 	for _, d := range t.Source.Decls {
 		if d.Start >= t.Decl.Start {
@@ -147,33 +127,7 @@ func PremisesFor(ctx context.Context, t *leanrpc.Target) (*Premises, error) {
 		}
 		decls = append(decls, d)
 	}
-	return NewPremises(decls, t.Decl.Namespace), errors.Join(errs...)
-}
-
-// sourceRoots lists the directories a module name may be relative to: the
-// project root, then each directory from the theorem's file up to it (a
-// lean_lib with srcDir = "src" keeps module A.B in src/A/B.lean).
-func sourceRoots(t *leanrpc.Target) []string {
-	roots := []string{t.ProjectDir}
-	if t.File == "" {
-		return roots
-	}
-	for dir := filepath.Dir(t.File); dir != t.ProjectDir && strings.HasPrefix(dir, t.ProjectDir); dir = filepath.Dir(dir) {
-		roots = append(roots, dir)
-	}
-	return roots
-}
-
-// moduleFile finds module mod's file under one of roots, or returns "".
-func moduleFile(roots []string, mod string) string {
-	rel := filepath.FromSlash(strings.ReplaceAll(mod, ".", "/")) + ".lean"
-	for _, r := range roots {
-		path := filepath.Join(r, rel)
-		if _, err := os.Stat(path); err == nil {
-			return path
-		}
-	}
-	return ""
+	return NewPremises(decls, t.Decl.Namespace), err
 }
 
 // Propose implements search.Policy.
