@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"maps"
 	"slices"
+	"strings"
 
 	"github.com/leanprove/leanprove/search"
 )
@@ -13,14 +14,42 @@ import (
 // when it can and asks Prover otherwise, recording what it learns. Timeouts
 // are not cached: a later run with more time may succeed. The cache is
 // shared across runs, so a state seen before costs no Lean call.
+//
+// Goal text alone does not decide Lean's answer: the same goal behaves
+// differently under another file context, other imported project files,
+// another toolchain, Mathlib revision or heartbeat limit. Env must
+// therefore identify the environment the outcomes were observed in (such
+// as leanrpc.EnvironmentKey); entries are kept apart per Env. An empty Env
+// shares the entries keyed by goal text alone (replayed traces, the proof
+// steps batches store for training), which is sound only where one
+// environment is all there is. A wrong entry can cost a proof or propose
+// one that fails; the caller must still verify every proof on Lean.
 type CachedProver struct {
 	Prover search.Prover
 	Store  *Store
+	Env    string // must not contain NUL, the separator
+}
+
+// envSeparator ends Env in a store key. Store keys are StateKey + NUL +
+// tactic, so a key with an Env never equals one without.
+const envSeparator = "\x00"
+
+func (c *CachedProver) key(s search.State) (string, error) {
+	if c.Env == "" {
+		return StateKey(s), nil
+	}
+	if strings.Contains(c.Env, envSeparator) {
+		return "", fmt.Errorf("proof cache: environment key %q contains NUL", c.Env)
+	}
+	return c.Env + envSeparator + StateKey(s), nil
 }
 
 // Apply implements search.Prover.
 func (c *CachedProver) Apply(ctx context.Context, s search.State, tactic string) (search.Step, error) {
-	key := StateKey(s)
+	key, err := c.key(s)
+	if err != nil {
+		return search.Step{}, err
+	}
 	if st, ok, err := c.Store.CacheGet(key, tactic); err != nil {
 		return search.Step{}, fmt.Errorf("proof cache: %w", err)
 	} else if ok {
