@@ -182,13 +182,21 @@ func containsWord(text, word string) bool {
 // tokens of the smoothed log-ratio P(key | token) / P(key). Tokens are
 // numbered by a vocabulary that the two stats of a policy share, so that a
 // query's tokens are looked up once.
+//
+// A token never seen with a key contributes log(α / (n_t + α)) whatever
+// the key (α the smoothing, n_t the token's count), so finish stores that
+// per token and, for the pairs seen together, only the difference: scoring
+// a key is then a few lookups and additions, no logarithms.
 type shapeStats struct {
 	n     float64
 	vocab *shapeVocab
 	keys  map[string]int32
-	count []float64 // per key
-	toks  []float64 // per token
-	joint map[uint64]float64
+	count []float64          // per key
+	toks  []float64          // per token
+	joint map[uint64]float64 // (key, token) → count; after finish, → log-ratio minus absent
+	// absent is, per token, the log-ratio of a key never seen with it (set
+	// by finish).
+	absent []float64
 }
 
 // shapeVocab numbers goal shape tokens.
@@ -209,6 +217,8 @@ func (s *shapeStats) tokenIDs(toks []string) []int32 {
 	return out
 }
 
+// add records that key was used in a state with toks. Call finish after
+// the last add.
 func (s *shapeStats) add(key string, toks []string) {
 	s.n++
 	k, ok := s.keys[key]
@@ -232,6 +242,20 @@ func (s *shapeStats) add(key string, toks []string) {
 	}
 }
 
+// finish turns the counts into the log-ratios score adds up.
+func (s *shapeStats) finish() {
+	s.absent = make([]float64, len(s.toks))
+	for t, nt := range s.toks {
+		s.absent[t] = math.Log(shapeSmoothing / (nt + shapeSmoothing))
+	}
+	for jk, c := range s.joint {
+		k, t := int32(jk>>32), int32(uint32(jk))
+		base := s.count[k] / s.n
+		p := (c + shapeSmoothing*base) / (s.toks[t] + shapeSmoothing)
+		s.joint[jk] = math.Log(p/base) - s.absent[t]
+	}
+}
+
 func jointKey(key, tok int32) uint64 { return uint64(key)<<32 | uint64(uint32(tok)) }
 
 // shapeSmoothing is the number of pseudo-observations at the key's base
@@ -246,14 +270,12 @@ func (s *shapeStats) score(key string, toks []int32) (float64, bool) {
 	if !ok || s.n == 0 {
 		return 0, false
 	}
-	base := s.count[k] / s.n
 	sum := 0.0
 	for _, t := range toks {
-		if int(t) >= len(s.toks) || s.toks[t] == 0 {
+		if int(t) >= len(s.absent) {
 			continue
 		}
-		p := (s.joint[jointKey(k, t)] + shapeSmoothing*base) / (s.toks[t] + shapeSmoothing)
-		sum += math.Log(p / base)
+		sum += s.absent[t] + s.joint[jointKey(k, t)]
 	}
 	return sum, true
 }

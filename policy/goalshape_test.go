@@ -1,6 +1,7 @@
 package policy
 
 import (
+	"math"
 	"slices"
 	"testing"
 )
@@ -61,6 +62,7 @@ func TestShapeStats(t *testing.T) {
 	for range 5 {
 		s.add("simp", []string{"rel:↔", "goals:1"})
 	}
+	s.finish()
 	iff := s.tokenIDs([]string{"rel:↔", "goals:1", "never-seen"})
 	eq := s.tokenIDs([]string{"rel:=", "goals:1"})
 	if len(iff) != 2 {
@@ -70,6 +72,14 @@ func TestShapeStats(t *testing.T) {
 	onEq, _ := s.score("constructor", eq)
 	if !ok || onIff <= 0 || onEq >= 0 {
 		t.Errorf("constructor: %v on ↔ (want > 0), %v on = (want < 0)", onIff, onEq)
+	}
+	// The precomputed form equals the naive Bayes sum: constructor is 20 of
+	// 45 states, with ↔ in 20 of 25 and goals:1 in 20 of 45.
+	base := 20.0 / 45
+	want := math.Log((20+shapeSmoothing*base)/(25+shapeSmoothing)/base) +
+		math.Log((20+shapeSmoothing*base)/(45+shapeSmoothing)/base)
+	if math.Abs(onIff-want) > 1e-12 {
+		t.Errorf("constructor on ↔ scored %v, want %v", onIff, want)
 	}
 	if simpEq, _ := s.score("simp", eq); simpEq <= 0 {
 		t.Errorf("simp on =: %v, want > 0", simpEq)

@@ -252,6 +252,8 @@ func build(examples []Example, p LearnedParams, ranker []float64, cal calibratio
 		l.headStats.add(tacticHead(r.tmpl.Text), goalShapes[i])
 		l.shapeStats.add(shape, goalShapes[i])
 	}
+	l.headStats.finish()
+	l.shapeStats.finish()
 	l.shapeCounts = shapes
 	for i := range l.recorded {
 		l.recorded[i].generality = float64(shapes[l.recorded[i].shapeKey])
