@@ -67,6 +67,9 @@ func executeBatch(ctx context.Context, log zerolog.Logger, backend *leanBackend,
 	out.RunID = runID(found.targets, manifest)
 	base := job.proveRequest
 	base.Workers = 1 // each theorem one document; parallelism is across theorems
+	// Reruns (another budget, policy or seed) reuse Lean's outcomes from
+	// this store instead of asking again.
+	base.Cache = st
 	runner := &batchRunner{prove: backend.prove, store: corpusResults{st}, progress: progress,
 		log: log, workers: max(job.Theorems, 1), base: base}
 	results, err := runner.run(ctx, out.RunID, manifest, found.targets)

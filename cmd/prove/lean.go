@@ -14,6 +14,7 @@ import (
 
 	"github.com/rs/zerolog"
 
+	"github.com/leanprove/leanprove/corpus"
 	"github.com/leanprove/leanprove/leanrpc"
 	"github.com/leanprove/leanprove/policy"
 	"github.com/leanprove/leanprove/search"
@@ -63,10 +64,7 @@ func (b *leanBackend) server(ctx context.Context, root string) (*leanrpc.Server,
 			return srv, nil
 		}
 	}
-	cfg := leanrpc.ServerConfig{ProjectDir: root, MaxHeartbeats: b.flags.maxHeartbeats}
-	if b.flags.leanCommand != "" {
-		cfg.Command = strings.Fields(b.flags.leanCommand)
-	}
+	cfg := b.serverConfig(root)
 	b.log.Info().Str("project", root).Msg("starting Lean server")
 	srv, err := leanrpc.Start(ctx, cfg)
 	if err != nil {
@@ -74,6 +72,15 @@ func (b *leanBackend) server(ctx context.Context, root string) (*leanrpc.Server,
 	}
 	b.servers[root] = srv
 	return srv, nil
+}
+
+// serverConfig is how the Lean server of the project at root runs.
+func (b *leanBackend) serverConfig(root string) leanrpc.ServerConfig {
+	cfg := leanrpc.ServerConfig{ProjectDir: root, MaxHeartbeats: b.flags.maxHeartbeats}
+	if b.flags.leanCommand != "" {
+		cfg.Command = strings.Fields(b.flags.leanCommand)
+	}
+	return cfg
 }
 
 // defaultModel is where a project keeps its trained policy; the auto
@@ -206,7 +213,11 @@ func (b *leanBackend) prove(ctx context.Context, req proveRequest) (*proveResult
 	}
 	log := b.log.With().Str("theorem", req.Theorem).Logger()
 	log.Info().Int("goals", len(root.Goals)).Str("mode", params.Mode.String()).Msg("searching")
-	res, err := search.Run(ctx, root, leanProver{sess}, pol, params)
+	var prover search.Prover = leanProver{sess}
+	if req.Cache != nil {
+		prover = b.cachedProver(ctx, req.Cache, target, th, prover)
+	}
+	res, err := search.Run(ctx, root, prover, pol, params)
 	if err != nil {
 		return nil, fmt.Errorf("search %s: %w", req.Theorem, err)
 	}
@@ -242,6 +253,30 @@ func (b *leanBackend) prove(ctx context.Context, req proveRequest) (*proveResult
 	}
 	out.Elapsed = time.Since(start)
 	return out, nil
+}
+
+// cachedProver puts the store's (state, tactic) cache in front of the
+// theorem's Lean session, under the key of the environment the outcomes
+// hold in: the project's toolchain, manifest, lakefile and imported files,
+// the theorem's context and statement, and the settings below that change
+// Lean's answers. The tactic timeout is not among them: timeouts are never
+// cached, and any other answer does not depend on it. Without a key (an
+// imported file that cannot be read) the search asks Lean every time.
+//
+// A stale or wrong entry cannot produce a false "proved": prove verifies
+// every proof the search finds on Lean, from scratch.
+func (b *leanBackend) cachedProver(ctx context.Context, st *corpus.Store, target *leanrpc.Target, th leanrpc.Theorem, lean search.Prover) search.Prover {
+	cfg := b.serverConfig(target.ProjectDir)
+	key, err := leanrpc.EnvironmentKey(ctx, target, th,
+		"command="+strings.Join(cfg.Command, " "),
+		"server-args="+strings.Join(cfg.ServerArgs(), " "),
+		fmt.Sprintf("maxHeartbeats=%d", b.flags.maxHeartbeats),
+		fmt.Sprintf("allowNativeDecide=%t", b.flags.allowNativeDecide))
+	if err != nil {
+		b.log.Warn().Err(err).Str("theorem", target.Decl.FullName).Msg("searching without the proof cache")
+		return lean
+	}
+	return &corpus.CachedProver{Prover: lean, Store: st, Env: key}
 }
 
 // unprovenImport stands for the declaration a proof assumes when Lean's

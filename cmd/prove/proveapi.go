@@ -4,6 +4,7 @@ import (
 	"context"
 	"time"
 
+	"github.com/leanprove/leanprove/corpus"
 	"github.com/leanprove/leanprove/search"
 )
 
@@ -26,6 +27,10 @@ type proveRequest struct {
 
 	Write    bool   `json:"write,omitempty"` // replace the theorem's proof body in its file
 	TreeFile string `json:"-"`               // export the search graph (CLI only)
+	// Cache, when set, is the store whose (state, tactic) cache the search
+	// reads and extends, keyed by the theorem's environment. The batch
+	// code sets it to the batch's own store; no client can name one.
+	Cache *corpus.Store `json:"-"`
 }
 
 // proveResult is the answer, as printed with --json and sent by the service.
