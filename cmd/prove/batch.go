@@ -116,7 +116,7 @@ func runBatch(ctx context.Context, e *env, args []string) error {
 	fs := newFlagSet(e, "batch")
 	var pf proveFlags
 	pf.register(fs)
-	db := fs.String("db", defaultDB, "bbolt store for results; a rerun with the same arguments and store resumes")
+	db := fs.String("db", defaultDB, "bbolt store for results and Lean's (state, tactic) outcomes; a rerun with the same arguments and store resumes, and any run on it reuses the outcomes observed under the same toolchain, manifest, imported files, context and Lean settings")
 	write := fs.Bool("write", false, "write each proof found into its file")
 	format := fs.String("format", "md", "report printed at the end: md or json")
 	if err := parseFlags(fs, args); err != nil {
