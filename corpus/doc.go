@@ -24,7 +24,8 @@
 //     (with their manifests), per-theorem results and the (state, tactic) →
 //     outcome cache, under a versioned schema; one transaction per write,
 //     and a second process gets ErrStoreInUse. CachedProver (cached.go)
-//     puts the cache in front of any prover, and ProvedTraces turns the
+//     puts the cache in front of any prover, keyed by an environment (Env,
+//     see leanrpc.EnvironmentKey) as well as the goal, and ProvedTraces turns the
 //     proofs runs found back into traces (expert iteration).
 //   - ExtractStatic (extract.go) reads declarations and their tactic blocks
 //     from .lean source without Lean; TraceDynamic (dynamic.go) opens them

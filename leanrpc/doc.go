@@ -18,6 +18,11 @@
 //     one step each, which bodies use sorry; errors name file and line),
 //     and FindTheorem, which locates a declaration in a Lake project and
 //     suggests the closest names for an unknown one.
+//   - imports.go, envkey.go: ProjectImports, the project files a theorem's
+//     file imports (transitively), and EnvironmentKey, a hash of everything
+//     Lean's answer to a tactic depends on (toolchain, manifest, lakefile,
+//     imported project files, the text before the theorem, its statement,
+//     options), under which outcomes may be cached across runs.
 //   - protocol.go: the wire types and constants of the messages Lean
 //     exchanges, and the diagnostic predicates (unsolved goals, timeout,
 //     parse error, sorry warning) that tolerate every Lean version's wording.
