@@ -4,7 +4,9 @@ import (
 	"container/heap"
 	"context"
 	"hash/fnv"
+	"maps"
 	"math"
+	"slices"
 	"sync"
 
 	"github.com/leanprove/leanprove/corpus"
@@ -270,10 +272,11 @@ func build(examples []Example, p LearnedParams, ranker []float64, cal calibratio
 	l.postings = make([][]posting, len(df))
 	l.norms = make([]float32, len(examples))
 	for i, c := range counts {
-		// Map iteration order does not matter: each example is appended
-		// once per feature, and examples are visited in order.
+		// Features in id order: the norm is a float sum, and map order
+		// would round it differently from run to run.
 		var norm float64
-		for id, cnt := range c {
+		for _, id := range slices.Sorted(maps.Keys(c)) {
+			cnt := c[id]
 			w := float32(1+math.Log(float64(cnt))) * l.idf[id]
 			l.postings[id] = append(l.postings[id], posting{Example: int32(i), Weight: w})
 			norm += float64(w) * float64(w)
@@ -351,7 +354,8 @@ func (l *Learned) neighbors(s search.State) []neighbor {
 		l.scratch.Put(bufp)
 	}()
 	var qnorm float64
-	for id, cnt := range q {
+	for _, id := range slices.Sorted(maps.Keys(q)) { // in order, as in build
+		cnt := q[id]
 		w := float32(1+math.Log(float64(cnt))) * l.idf[id]
 		qnorm += float64(w) * float64(w)
 		for _, p := range l.postings[id] {

@@ -1,7 +1,9 @@
 package policy
 
 import (
+	"maps"
 	"math"
+	"slices"
 	"sort"
 	"strings"
 
@@ -153,8 +155,11 @@ func (l *Learned) candidates(s search.State) ([]candidate, [][rankFeatures]float
 		}
 	}
 	if total > 0 && l.params.LemmaWeight > 0 {
-		for t, v := range l.lemmaFills(nbs, weights, total) {
-			get(t).lemma += v
+		fills := l.lemmaFills(nbs, weights, total)
+		// In order: candidates' order decides how float sums round, and a
+		// policy must score alike on every run.
+		for _, t := range slices.Sorted(maps.Keys(fills)) {
+			get(t).lemma += fills[t]
 		}
 	}
 	for _, f := range l.freq {
