@@ -2,8 +2,9 @@
 // implementations the search consults.
 //
 //   - Learned (learned.go, template.go, features.go, generate.go,
-//     hypshape.go, structural.go, goalshape.go, rank.go, calibrate.go) is a nearest-neighbour policy in
-//     the manner of TacticToe and Tactician: each recorded state is a bag of
+//     hypshape.go, structural.go, goalshape.go, leantext.go, rank.go,
+//     calibrate.go) is a nearest-neighbour policy in the manner
+//     of TacticToe and Tactician: each recorded state is a bag of
 //     goal features (target symbols and bigrams, hypothesis-type symbols,
 //     dotted-name parts) weighted by TF-IDF; the most similar recorded
 //     states vote for their tactics, with references to local hypotheses
@@ -18,7 +19,8 @@
 //     proofs and variables, and one-constant shapes ("unfold ◈") with the
 //     target's constants; and structural tactics that the state's form
 //     dictates (structural.go: intro with the target's binder names,
-//     obtain/rcases patterns for ∃ and ∧ hypotheses, nontriviality).
+//     obtain/rcases patterns for ∃ and ∧ hypotheses, nontriviality, and
+//     by_cases/split_ifs on the target's if-then-else conditions).
 //     Every candidate is ranked by a linear score over its evidence (votes,
 //     global frequency, shape frequency, recency, length, and how much the
 //     goal's shape (goalshape.go: its relation, binders, hypotheses) raises
@@ -40,7 +42,9 @@
 //   - Mixture (mixture.go) merges several policies, removing duplicates and
 //     sanitizing every tactic with leanrpc.SanitizeTactic.
 //   - Evaluate (eval.go) measures top-1/top-k exact-match accuracy of the
-//     next tactic on held-out examples.
+//     next tactic on held-out examples; MeasureCeiling (ceiling.go) says
+//     how many of them any policy learned from the same training data could
+//     match at all.
 //   - FromSpec (spec.go) builds a policy from a command-line spec such as
 //     "learned:model.bin+llm:qwen@http://localhost:8000/v1".
 package policy

@@ -55,6 +55,15 @@ func parseGoal(text string) goal {
 	return g
 }
 
+// localNames returns the names of g's hypotheses.
+func localNames(g goal) map[string]bool {
+	m := make(map[string]bool, len(g.Hyps))
+	for _, h := range g.Hyps {
+		m[h.Name] = true
+	}
+	return m
+}
+
 // isIdentRune reports the characters of a Lean identifier as the traces
 // print them: letters, digits, subscripts, _, ', !, ?, and ✝ of
 // inaccessible names.

@@ -13,11 +13,6 @@ import (
 // ∀; the shape makes that explicit, and shapeStats learns from the memory
 // how much each token raises the odds of each tactic.
 
-// relations are the binary relations and connectives a target's shape
-// records, loosest-binding first: the first one found at the outer level
-// of the target is its relation.
-var relations = []string{"↔", "→", "∨", "∧", "=", "≠", "≤", "<", "≥", ">", "∈", "∉", "⊆", "⊂", "∣", "≃", "≅", "⟶", "≡"}
-
 // goalShape returns the shape tokens of a state with nGoals goals whose
 // first goal is g.
 func goalShape(g goal, nGoals int) []string {
@@ -35,7 +30,9 @@ func goalShape(g goal, nGoals int) []string {
 	if len(tt) > 0 {
 		first := tt[0].Text
 		switch {
-		case first == "∀" || first == "∃" || first == "¬" || first == "∃!":
+		case strings.HasPrefix(target, "∃!"):
+			toks = append(toks, "lead:∃!")
+		case first == "∀" || first == "∃" || first == "¬":
 			toks = append(toks, "lead:"+first)
 		case tt[0].Ident && isUpperStart(first):
 			// A class or structure goal ("Nonempty α", "Continuous f",
@@ -68,19 +65,21 @@ func goalShape(g goal, nGoals int) []string {
 			toks = append(toks, "mentions:"+ty)
 		}
 	}
-	for _, sym := range []string{"↑", "∑", "∏", "⁻¹", "fun", "‖", "deriv", "∫", "if", "match", "%", "/", "^", "•", "∘", "⁻¹'", "''"} {
+	for _, sym := range []string{"↑", "∑", "∏", "⁻¹", "‖", "∫", "%", "/", "^", "•", "∘", "⁻¹'", "''"} {
 		if strings.Contains(target, sym) {
 			toks = append(toks, "sym:"+sym)
+		}
+	}
+	for _, word := range []string{"fun", "deriv", "if", "match"} {
+		if containsWord(target, word) { // not "diff" or "UniformContinuous"
+			toks = append(toks, "sym:"+word)
 		}
 	}
 	if len(tt) == 1 || (len(tt) > 0 && tt[0].Ident && rel == "none") {
 		toks = append(toks, "head:"+tt[0].Text)
 	}
 	var exists, and, or, eqLocal, falseHyp, equalsTarget, ih bool
-	locals := make(map[string]bool, len(g.Hyps))
-	for _, h := range g.Hyps {
-		locals[h.Name] = true
-	}
+	locals := localNames(g)
 	for _, h := range g.Hyps {
 		switch {
 		case strings.HasPrefix(h.Type, "∃"):
@@ -96,8 +95,8 @@ func goalShape(g goal, nGoals int) []string {
 		case "∨":
 			or = true
 		case "=":
-			l, r, _ := strings.Cut(h.Type, " = ")
-			if locals[strings.TrimSpace(l)] || locals[strings.TrimSpace(r)] {
+			if sides := splitOuter(h.Type, " = "); len(sides) == 2 &&
+				(locals[strings.TrimSpace(sides[0])] || locals[strings.TrimSpace(sides[1])]) {
 				eqLocal = true
 			}
 		}
@@ -117,63 +116,6 @@ func goalShape(g goal, nGoals int) []string {
 		toks = append(toks, "hyps:0")
 	}
 	return toks
-}
-
-// outerRelation returns the loosest relation of relations that occurs in
-// text outside brackets, or "none".
-func outerRelation(text string) string {
-	found := map[string]bool{}
-	depth := 0
-	for _, t := range tokenize(text) {
-		switch t.Text {
-		case "(", "[", "{", "⟨", "⦃":
-			depth++
-		case ")", "]", "}", "⟩", "⦄":
-			depth--
-		default:
-			if depth == 0 && !t.Ident {
-				found[t.Text] = true
-			}
-		}
-		if depth == 0 && t.Text == "fun" {
-			break // a λ's body is not the target's relation
-		}
-	}
-	for _, r := range relations {
-		if found[r] {
-			return r
-		}
-	}
-	return "none"
-}
-
-// cutOuterComma splits a binder-led text ("∀ x ∈ s, P x") at its first
-// comma outside brackets.
-func cutOuterComma(text string) (binders, rest string, ok bool) {
-	depth := 0
-	for i, r := range text {
-		switch r {
-		case '(', '[', '{', '⟨', '⦃':
-			depth++
-		case ')', ']', '}', '⟩', '⦄':
-			depth--
-		case ',':
-			if depth == 0 {
-				return text[:i], text[i+1:], true
-			}
-		}
-	}
-	return "", "", false
-}
-
-func isUpperStart(s string) bool {
-	return s != "" && strings.ToUpper(s[:1]) == s[:1] && strings.ToLower(s[:1]) != s[:1]
-}
-
-// containsWord reports whether word occurs in text as a whole token.
-func containsWord(text, word string) bool {
-	_, ok := abstractLemma(text, word)
-	return ok
 }
 
 // shapeStats counts, over the memory, how often each key (a tactic's name
@@ -196,7 +138,8 @@ type shapeStats struct {
 	joint map[uint64]float64 // (key, token) → count; after finish, → log-ratio minus absent
 	// absent is, per token, the log-ratio of a key never seen with it (set
 	// by finish).
-	absent []float64
+	absent   []float64
+	finished bool
 }
 
 // shapeVocab numbers goal shape tokens.
@@ -220,6 +163,9 @@ func (s *shapeStats) tokenIDs(toks []string) []int32 {
 // add records that key was used in a state with toks. Call finish after
 // the last add.
 func (s *shapeStats) add(key string, toks []string) {
+	if s.finished {
+		panic("policy: shapeStats.add after finish") // joint no longer holds counts
+	}
 	s.n++
 	k, ok := s.keys[key]
 	if !ok {
@@ -244,6 +190,10 @@ func (s *shapeStats) add(key string, toks []string) {
 
 // finish turns the counts into the log-ratios score adds up.
 func (s *shapeStats) finish() {
+	if s.finished {
+		panic("policy: shapeStats.finish twice")
+	}
+	s.finished = true
 	s.absent = make([]float64, len(s.toks))
 	for t, nt := range s.toks {
 		s.absent[t] = math.Log(shapeSmoothing / (nt + shapeSmoothing))
@@ -264,10 +214,10 @@ func jointKey(key, tok int32) uint64 { return uint64(key)<<32 | uint64(uint32(to
 const shapeSmoothing = 8
 
 // score returns the log-odds gain of key given the state's token ids, and
-// whether key was seen at all.
+// whether key was seen at all (false before finish).
 func (s *shapeStats) score(key string, toks []int32) (float64, bool) {
 	k, ok := s.keys[key]
-	if !ok || s.n == 0 {
+	if !ok || s.n == 0 || !s.finished {
 		return 0, false
 	}
 	sum := 0.0

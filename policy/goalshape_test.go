@@ -19,6 +19,9 @@ func TestGoalShape(t *testing.T) {
 		{"h : ∃ n, 0 < n\nh' : False\n⊢ f (a = b)", 1, []string{"hyp:∃", "hyp:False", "rel:none"}, []string{"rel:="}},
 		{"x y : ℕ\nh : x = y + 1\n⊢ x ≤ y", 5, []string{"goals:4+", "hyp:x=e", "rel:≤"}, nil},
 		{"a : ℕ\nh : a ≤ 1\n⊢ a ≤ 1", 1, []string{"hyp:=target"}, nil},
+		{"f : ℝ → ℝ\n⊢ UniformContinuous f", 1, []string{"lead:Const"}, []string{"sym:if"}}, // "if" inside a word
+		{"H : ∀ x, p x ∧ q x\n⊢ 𝓝 x = l", 1, []string{"lead:Const"}, []string{"hyp:∧"}},     // a ∀ hypothesis is no ∧
+		{"⊢ ∃! n, n = 0", 1, []string{"lead:∃!"}, []string{"lead:∃"}},
 		{"f : ℕ → ℝ\n⊢ ∑ i in range n, f i = ↑n", 1, []string{"sym:∑", "sym:↑"}, []string{"mentions:ℝ"}}, // the target's types only
 	} {
 		got := goalShape(parseGoal(tt.state), tt.goals)
@@ -87,14 +90,52 @@ func TestShapeStats(t *testing.T) {
 	if _, ok := s.score("ring", iff); ok {
 		t.Error("ring was never recorded, yet scored")
 	}
+	for name, misuse := range map[string]func(){
+		"add after finish": func() { s.add("simp", nil) },
+		"finish twice":     s.finish,
+	} {
+		func() {
+			defer func() {
+				if recover() == nil {
+					t.Errorf("%s did not panic", name)
+				}
+			}()
+			misuse()
+		}()
+	}
+	unfinished := newShapeStats(&shapeVocab{ids: map[string]int32{}})
+	unfinished.add("simp", []string{"rel:="})
+	if _, ok := unfinished.score("simp", unfinished.tokenIDs([]string{"rel:="})); ok {
+		t.Error("scored before finish")
+	}
 }
 
 func TestTargetConsts(t *testing.T) {
-	g := parseGoal("n : ℕ\ns : Finset ℕ\n⊢ ∀ (k : ℕ), harmonic n = ∑ i in range n, f s.card k + harmonic k")
-	got := targetConsts(g, targetBinders(g.Target))
-	want := []string{"harmonic", "range"} // not n, s.card (locals), k (bound), in (keyword), ℕ, i, f (one letter)
-	if !slices.Equal(got, want) {
-		t.Errorf("targetConsts = %q, want %q", got, want)
+	for _, tt := range []struct {
+		state string
+		want  []string
+	}{
+		// not n, s.card (locals), k (bound), in (keyword), ℕ, i, f (one letter)
+		{"n : ℕ\ns : Finset ℕ\n⊢ ∀ (k : ℕ), harmonic n = ∑ i in range n, f s.card k + harmonic k", []string{"harmonic", "range"}},
+		{"α : Type u_1\n⊢ (fun x x_1 => x ⊔ x_1) = sup", []string{"sup"}}, // x_1 is Lean's renamed binder
+		{"⊢ { p // Commute p.1 p.2 } = False", []string{"Commute"}},       // p.1 projects a bound p; False is a sort-like constant
+		{"⊢ Sort u_1 = Type u_2", nil},
+	} {
+		g := parseGoal(tt.state)
+		if got := targetConsts(g, targetBinders(g.Target)); !slices.Equal(got, tt.want) {
+			t.Errorf("targetConsts(%q) = %q, want %q", tt.state, got, tt.want)
+		}
+	}
+}
+
+func TestLooksBound(t *testing.T) {
+	for name, want := range map[string]bool{
+		"x": true, "x₁": true, "x'": true, "n2": true, "x_1": true, "ℕ": true,
+		"harmonic": false, "fib": false, "x_y": false, "_": false, "Nat.succ": false,
+	} {
+		if got := looksBound(name); got != want {
+			t.Errorf("looksBound(%q) = %v, want %v", name, got, want)
+		}
 	}
 }
 

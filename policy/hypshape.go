@@ -56,23 +56,24 @@ func frequentHypShapes(recorded []recordedState, k int) []hypShape {
 	return out
 }
 
-// proofRelations are the symbols whose presence in a hypothesis's type
-// makes it a proof of a proposition rather than a variable.
-var proofRelations = []string{"=", "≠", "≤", "<", "≥", ">", "∈", "∉", "⊆", "⊂", "∣", "↔", "∧", "∨", "¬", "∀", "∃", "False", "True"}
-
 // isProof guesses whether a hypothesis proves a proposition ("hx : x ∈ s",
-// "ih : …") or is a variable ("n : ℕ", "f : α → β", "s : Finset α").
+// "ih : …", "H : ∀ x, p x") or is a variable ("n : ℕ", "f : α → β",
+// "H : Subgroup G", "a : {x // p x}"): by its name where Mathlib's naming
+// says (h…, ih, this), else by a relation outside brackets in its type.
 func isProof(h hypothesis) bool {
-	if strings.HasPrefix(h.Name, "h") || strings.HasPrefix(h.Name, "H") || strings.HasPrefix(h.Name, "ih") ||
-		strings.HasPrefix(h.Name, "IH") || h.Name == "this" {
+	name, typ := h.Name, strings.TrimSpace(h.Type)
+	if strings.HasPrefix(name, "h") || strings.HasPrefix(name, "ih") || strings.HasPrefix(name, "IH") || name == "this" {
 		return true
 	}
-	for _, r := range proofRelations {
-		if strings.Contains(h.Type, r) {
-			return true
-		}
+	if typ == "False" || typ == "True" || strings.HasPrefix(typ, "¬") || strings.HasPrefix(typ, "∃") {
+		return true
 	}
-	return false
+	if rel := outerRelation(typ); rel != "none" && rel != "→" {
+		return true
+	}
+	// A ∀ statement or an implication is a proof when named like one; a
+	// function type (f : α → β) is a variable.
+	return strings.HasPrefix(name, "H") && (strings.HasPrefix(typ, "∀") || strings.Contains(typ, "→"))
 }
 
 // topShapes returns the k shapes with the largest counts, those seen at
@@ -153,7 +154,7 @@ func frequentConstShapes(recorded []recordedState, k int) []hypShape {
 		}
 		if one {
 			text := r.tmpl.abstractText()
-			counts[strings.ReplaceAll(text, "◈"+string(rune('0'+min(r.tmpl.Slots[0].Binder, 9))), "◈")]++
+			counts[strings.ReplaceAll(text, constMark(r.tmpl.Slots[0].Binder), "◈")]++
 		}
 	}
 	return topShapes(counts, k)

@@ -15,7 +15,7 @@ import (
 const (
 	modelMagic = "leanprove learned-policy"
 	// 2: alternative hypothesis fills and lemma-filled shapes (alt_weight, lemma_*);
-	// 3: structural tactics, goal-shape and constant-slot features (22 ranking weights).
+	// 3: structural tactics, goal-shape and constant-slot features (rankFeatures weights).
 	modelVersion = 3
 )
 

@@ -1,6 +1,7 @@
 package policy
 
 import (
+	"cmp"
 	"maps"
 	"math"
 	"slices"
@@ -86,7 +87,7 @@ func (l *Learned) features(c *candidate, q *queryShape, total, headShare, headCo
 	}
 	headFit, _ := l.headStats.score(tacticHead(c.tactic), q.tokens)
 	shapeFit, _ := l.shapeStats.score(shape, q.tokens)
-	gen := [5]float64{}
+	var gen [genCount]float64
 	gen[c.gen] = 1
 	*x = [rankFeatures]float64{
 		math.Log(eps + vote),
@@ -119,6 +120,8 @@ func (l *Learned) features(c *candidate, q *queryShape, total, headShare, headCo
 func (l *Learned) candidates(s search.State) ([]candidate, [][rankFeatures]float64) {
 	byTactic := map[string]int{}
 	var cands []candidate
+	// get returns the candidate for tactic t, adding it if new. The pointer
+	// is valid until the next call (cands may grow).
 	get := func(t string) *candidate {
 		i, ok := byTactic[t]
 		if !ok {
@@ -142,14 +145,14 @@ func (l *Learned) candidates(s search.State) ([]candidate, [][rankFeatures]float
 		total += w
 		heads[tacticHead(nb.tactic)] += w
 		c := get(nb.tactic)
-		c.shapeKey = nb.shapeKey
+		c.shapeKey = cmp.Or(c.shapeKey, nb.shapeKey) // the closest source names it
 		c.vote += w
 		c.voters++
 		c.maxSim = max(c.maxSim, float64(nb.sim))
 		c.shape = max(c.shape, nb.generality)
 		if nb.alt != "" && nb.fit > 0 {
 			a := get(nb.alt)
-			a.shapeKey = nb.shapeKey
+			a.shapeKey = cmp.Or(a.shapeKey, nb.shapeKey)
 			a.alt += w * altWeight * min(nb.altFit/nb.fit, 1)
 			a.maxSim = max(a.maxSim, float64(nb.sim))
 		}
@@ -176,7 +179,7 @@ func (l *Learned) candidates(s search.State) ([]candidate, [][rankFeatures]float
 					continue // a shape never used on locals of this kind
 				}
 				c := get(strings.ReplaceAll(sh.text, "□", h.name))
-				c.shapeKey = sh.text
+				c.shapeKey = cmp.Or(c.shapeKey, sh.text)
 				c.shape = max(c.shape, float64(sh.count))
 				c.recency = max(c.recency, h.recency)
 				c.affinity = max(c.affinity, h.affinity)
@@ -199,7 +202,7 @@ func (l *Learned) candidates(s search.State) ([]candidate, [][rankFeatures]float
 		for i, c := range consts[:min(len(consts), constFills)] {
 			for _, sh := range l.constShapes {
 				cand := get(strings.ReplaceAll(sh.text, "◈", c))
-				cand.shapeKey = strings.ReplaceAll(sh.text, "◈", "◈"+string(rune('0'+i)))
+				cand.shapeKey = cmp.Or(cand.shapeKey, strings.ReplaceAll(sh.text, "◈", constMark(i)))
 				cand.shape = max(cand.shape, float64(sh.count))
 				cand.constPos = max(cand.constPos, 1/float64(1+i))
 			}

@@ -2,8 +2,8 @@ package policy
 
 import (
 	"regexp"
+	"slices"
 	"strings"
-	"unicode/utf8"
 )
 
 // Structural tactics: moves that the shape of a state dictates and whose
@@ -25,6 +25,7 @@ const (
 	genDestruct
 	genNontrivial
 	genIfSplit
+	genCount // the number of generators (genNone included)
 )
 
 // structuralCandidates returns the structural tactics for goal g, each
@@ -38,10 +39,7 @@ func structuralCandidates(g goal) []structuralTactic {
 			out = append(out, structuralTactic{t, kind})
 		}
 	}
-	locals := make(map[string]bool, len(g.Hyps))
-	for _, h := range g.Hyps {
-		locals[h.Name] = true
-	}
+	locals := localNames(g)
 	for _, t := range introTactics(g.Target, locals) {
 		add(genIntro, t)
 	}
@@ -69,6 +67,7 @@ func structuralCandidates(g goal) []structuralTactic {
 // taking apart.
 const destructHyps = 6
 
+// structuralTactic is a structural candidate and the generator that made it.
 type structuralTactic struct {
 	text string
 	gen  generator
@@ -76,19 +75,37 @@ type structuralTactic struct {
 
 // introTactics proposes intro for a target that binds: the names of its
 // first ∀ group, of its whole ∀ chain, and of the chain with the premises
-// of its arrows ("h", or "hx" for a premise about x). "¬ P" and "s ⊆ t"
-// are entered with "intro h" and "intro x hx".
+// of its arrows ("h", or "hx" for a premise about x). "¬ P", "a ≠ b" and
+// "s ⊆ t" are entered with "intro h" and "intro x hx". A target whose
+// outer connective is ↔, ∧ or ∨ gets nothing: intro does not apply to it.
+// The result has no duplicates.
 func introTactics(target string, locals map[string]bool) []string {
 	target = strings.TrimSpace(target)
+	rel := outerRelation(target)
+	if rel == "↔" || rel == "∧" || rel == "∨" {
+		return nil
+	}
 	var out []string
+	add := func(t string) {
+		if !slices.Contains(out, t) {
+			out = append(out, t)
+		}
+	}
 	switch {
 	case strings.HasPrefix(target, "¬"):
 		return []string{"intro h"}
-	case !strings.HasPrefix(target, "∀") && outerRelation(target) == "⊆":
+	case rel == "≠" || rel == "∉":
+		add("intro h")
+		if l, r, ok := strings.Cut(target, " ≠ "); ok && (isLocalVar(strings.TrimSpace(l), locals) || isLocalVar(strings.TrimSpace(r), locals)) {
+			add("rintro rfl") // a ≠ b with a variable: substitute it away
+		}
+		return out
+	case rel == "⊆":
 		return []string{"intro x hx"}
-	}
-	if names, ok := unfoldedBinders(target); ok {
-		return names
+	case rel == "none":
+		if names, ok := unfoldedBinders(target); ok {
+			return names
+		}
 	}
 	var names []string
 	used := map[string]bool{}
@@ -99,10 +116,7 @@ func introTactics(target string, locals map[string]bool) []string {
 		if !ok {
 			break
 		}
-		group, ok := binderGroupNames(binders)
-		if !ok { // an instance binder: intro would have to name it
-			break
-		}
+		group, complete := binderGroupNames(binders)
 		for _, n := range group {
 			used[n] = true
 		}
@@ -110,37 +124,45 @@ func introTactics(target string, locals map[string]bool) []string {
 		if firstGroup == 0 {
 			firstGroup = len(names)
 		}
+		if !complete {
+			// An instance binder: intro can enter the names before it,
+			// and naming the instance is left to the prover's own moves.
+			body = ""
+			break
+		}
 		body = strings.TrimSpace(rest)
 	}
+	bodyRel := outerRelation(body)
 	if firstGroup > 0 {
-		out = append(out, "intro "+strings.Join(names[:firstGroup], " "))
-		out = append(out, "intro "+strings.Join(names, " "))
+		add("intro " + strings.Join(names[:firstGroup], " "))
+		add("intro " + strings.Join(names, " "))
 		if firstGroup > 1 {
-			out = append(out, "intro "+names[0])
+			add("intro " + names[0])
 		}
-		if strings.HasPrefix(body, "¬") || outerRelation(body) == "∉" {
+		if strings.HasPrefix(body, "¬") && bodyRel != "↔" && bodyRel != "∧" && bodyRel != "∨" || bodyRel == "∉" || bodyRel == "≠" {
 			// The negation is an arrow to False, entered with one more name.
-			out = append(out, "intro "+strings.Join(names, " ")+" h")
+			add("intro " + strings.Join(names, " ") + " h")
 		}
 	}
+	if bodyRel != "→" {
+		return out
+	}
 	premises := splitOuter(body, " → ")
-	if len(premises) > 1 {
-		all := append([]string(nil), names...)
-		for _, p := range premises[:len(premises)-1] {
-			all = append(all, premiseName(p, names, used))
-		}
-		out = append(out, "intro "+strings.Join(all, " "))
-		if last := all[len(all)-1]; len(premises) == 2 && last != "h" && !used["h"] {
-			// "h" is as common a name for a premise as "hx".
-			out = append(out, "intro "+strings.Join(all[:len(all)-1], " ")+" h")
-		}
-		if len(names) == 0 && len(all) > 1 {
-			out = append(out, "intro "+all[0])
-		}
-		if p := stripParens(premises[0]); len(names) == 0 && strings.HasPrefix(p, "∃") {
-			if pat := destructPattern(p, locals, map[string]bool{}); len(pat) > 1 {
-				out = append(out, "rintro ⟨"+strings.Join(pat, ", ")+"⟩")
-			}
+	all := append([]string(nil), names...)
+	for _, p := range premises[:len(premises)-1] {
+		all = append(all, premiseName(p, names, used))
+	}
+	add("intro " + strings.Join(all, " "))
+	if last := all[len(all)-1]; len(premises) == 2 && last != "h" && !used["h"] {
+		// "h" is as common a name for a premise as "hx".
+		add("intro " + strings.Join(all[:len(all)-1], " ") + " h")
+	}
+	if len(names) == 0 && len(all) > 1 {
+		add("intro " + all[0])
+	}
+	if p := stripParens(premises[0]); len(names) == 0 && strings.HasPrefix(p, "∃") {
+		if pat := destructPattern(p, locals, map[string]bool{}); len(pat) > 1 {
+			add("rintro ⟨" + strings.Join(pat, ", ") + "⟩")
 		}
 	}
 	return out
@@ -149,13 +171,17 @@ func introTactics(target string, locals map[string]bool) []string {
 // unfoldedBinders enters predicates that are ∀ statements under their
 // definitions, with the names Mathlib proofs give: Injective f is ∀ a b,
 // f a = f b → a = b; Surjective f is ∀ b, ∃ a, f a = b; Monotone f is
-// ∀ a b, a ≤ b → f a ≤ f b.
+// ∀ a b, a ≤ b → f a ≤ f b; InjOn f s is ∀ a ∈ s, ∀ b ∈ s, f a = f b →
+// a = b. It only reads the head word, so the caller must make sure the
+// target is that predicate alone (no connective around it).
 func unfoldedBinders(target string) ([]string, bool) {
 	head, _, _ := strings.Cut(target, " ")
 	head = head[strings.LastIndexByte(head, '.')+1:]
 	switch head {
-	case "Injective", "Monotone", "StrictMono", "Antitone", "StrictAnti", "InjOn", "MonotoneOn":
+	case "Injective", "Monotone", "StrictMono", "Antitone", "StrictAnti":
 		return []string{"intro x y h", "intro a b h", "intro x y hxy", "intro a b hab"}, true
+	case "InjOn", "MonotoneOn", "StrictMonoOn", "AntitoneOn", "StrictAntiOn":
+		return []string{"intro x hx y hy h", "intro a ha b hb hab", "intro x hx y hy hxy"}, true
 	case "Surjective":
 		return []string{"intro y", "intro b"}, true
 	}
@@ -164,8 +190,9 @@ func unfoldedBinders(target string) ([]string, bool) {
 
 // binderGroupNames reads the names one ∀ binds ("(a b : α) {c : β}", "x ∈
 // s", "ε > 0", "x y"): a bounded binder adds "h" and the name for its
-// proof. ok is false at an instance binder.
-func binderGroupNames(binders string) (names []string, ok bool) {
+// proof. complete is false at an instance binder ("[inst : C α]"): names
+// holds the binders before it.
+func binderGroupNames(binders string) (names []string, complete bool) {
 	toks := tokenize(binders)
 	for i := 0; i < len(toks); i++ {
 		switch t := toks[i].Text; {
@@ -234,7 +261,9 @@ func destructTactics(h hypothesis, locals map[string]bool) []string {
 		}
 		p := "⟨" + strings.Join(pat, ", ") + "⟩"
 		out := []string{"obtain " + p + " := " + h.Name, "rcases " + h.Name + " with " + p}
-		if len(pat) == 2 {
+		if len(pat) == 2 && !slices.Contains(pat, "rfl") {
+			// cases' takes names, not patterns: "rfl" there would name a
+			// hypothesis rfl and substitute nothing.
 			out = append(out, "cases' "+h.Name+" with "+pat[0]+" "+pat[1])
 		}
 		return out
@@ -304,6 +333,7 @@ func proofName(prop string, witness string, locals, used map[string]bool) string
 	return name
 }
 
+// isLocalVar reports whether s is one name of the context (not a term).
 func isLocalVar(s string, locals map[string]bool) bool {
 	return locals[s] && !strings.ContainsAny(s, " ()")
 }
@@ -332,94 +362,76 @@ func nontrivialityTactics(hyps []hypothesis) []string {
 
 // ifSplitTactics splits on the conditions of the target's if-then-else
 // (at most two): "by_cases h : C" and "split_ifs with h", and, where a
-// hypothesis decides C, "rw [if_pos h]" or "rw [if_neg h]".
+// hypothesis decides C, "rw [if_pos h]" or "rw [if_neg h]" (dif_pos and
+// dif_neg, and the if's own name, for a dependent "if h : C then"). A
+// condition about a variable bound inside the target (under ∑, fun or ∀)
+// is skipped: by_cases cannot name it and split_ifs does not reach it.
 func ifSplitTactics(g goal) []string {
 	var out []string
+	locals := localNames(g)
 	rest := g.Target
-	for range 2 {
+	for found := 0; found < 2; {
 		i := strings.Index(rest, "if ")
-		if i < 0 || i > 0 && isIdentRune(lastRune(rest[:i])) {
+		if i < 0 {
 			break
+		}
+		if i > 0 && isIdentRune(lastRune(rest[:i])) { // "bif ", "motif "
+			rest = rest[i+len("if "):]
+			continue
 		}
 		cond, after, ok := strings.Cut(rest[i+len("if "):], " then ")
 		if !ok {
 			break
 		}
 		rest = after
-		cond = strings.TrimSpace(strings.TrimPrefix(strings.TrimSpace(cond), "h :")) // dite: "if h : C then"
-		if cond == "" || strings.Count(cond, "(") != strings.Count(cond, ")") {
+		cond, name := strings.TrimSpace(cond), "h"
+		pos, neg := "if_pos", "if_neg"
+		if toks := tokenize(cond); len(toks) > 2 && toks[0].Ident && toks[1].Text == ":" {
+			// A dependent if names its proof: "if hp : P then".
+			name = toks[0].Text
+			cond = strings.TrimSpace(cond[strings.Index(cond, ":")+1:])
+			pos, neg = "dif_pos", "dif_neg"
+		}
+		if cond == "" || strings.Count(cond, "(") != strings.Count(cond, ")") || mentionsBound(cond, locals) {
 			continue
 		}
-		out = append(out, "by_cases h : "+cond, "split_ifs with h")
+		found++
+		out = append(out, "by_cases "+name+" : "+cond, "split_ifs with "+name)
 		for _, h := range g.Hyps {
 			switch strings.TrimSpace(h.Type) {
 			case cond:
-				out = append(out, "rw [if_pos "+h.Name+"]")
+				out = append(out, "rw ["+pos+" "+h.Name+"]")
 			case "¬" + cond, "¬(" + cond + ")", negate(cond):
-				out = append(out, "rw [if_neg "+h.Name+"]")
+				out = append(out, "rw ["+neg+" "+h.Name+"]")
 			}
 		}
 	}
 	return out
 }
 
+// mentionsBound reports whether text names a variable that is not in the
+// context: a short name (x, i, x₁, x_1) that no hypothesis declares is
+// bound by a binder around it.
+func mentionsBound(text string, locals map[string]bool) bool {
+	for _, t := range tokenize(text) {
+		if t.Ident && !locals[t.Text] && looksBound(t.Text) {
+			return true
+		}
+	}
+	return false
+}
+
 // negate writes "a ≠ b" for "a = b" and "a ∉ s" for "a ∈ s" (how Lean
-// prints their negations); "" otherwise.
+// prints their negations); "" for anything else, "x = 0 ∧ y = 1" included.
 func negate(cond string) string {
+	rel := outerRelation(cond)
+	if rel != "=" && rel != "∈" {
+		return ""
+	}
 	for _, p := range [][2]string{{" = ", " ≠ "}, {" ∈ ", " ∉ "}} {
 		if l, r, ok := strings.Cut(cond, p[0]); ok {
 			return l + p[1] + r
 		}
 	}
 	return ""
-}
-
-func lastRune(s string) rune {
-	r, _ := utf8.DecodeLastRuneInString(s)
-	return r
-}
-
-// splitOuter splits text at each occurrence of sep outside brackets.
-func splitOuter(text, sep string) []string {
-	var parts []string
-	depth, start := 0, 0
-	for i := 0; i < len(text); {
-		r, size := utf8.DecodeRuneInString(text[i:])
-		switch r {
-		case '(', '[', '{', '⟨', '⦃':
-			depth++
-		case ')', ']', '}', '⟩', '⦄':
-			depth--
-		}
-		if depth == 0 && strings.HasPrefix(text[i:], sep) {
-			parts = append(parts, text[start:i])
-			i += len(sep)
-			start = i
-			continue
-		}
-		i += size
-	}
-	return append(parts, text[start:])
-}
-
-// stripParens removes the parentheses around the whole of text, if any.
-func stripParens(text string) string {
-	text = strings.TrimSpace(text)
-	for strings.HasPrefix(text, "(") && strings.HasSuffix(text, ")") {
-		inner := text[1 : len(text)-1]
-		depth := 0
-		for _, r := range inner {
-			switch r {
-			case '(':
-				depth++
-			case ')':
-				depth--
-			}
-			if depth < 0 {
-				return text // "(a) ∧ (b)": the parentheses are not one pair
-			}
-		}
-		text = strings.TrimSpace(inner)
-	}
-	return text
 }

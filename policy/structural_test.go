@@ -26,13 +26,20 @@ func TestIntroTactics(t *testing.T) {
 		{"∀ [inst : Fintype α], Fintype.card α = 0", nil, nil}, // intro would have to name the instance
 		{"∀ᶠ (x : ℝ) in l, 0 < x", nil, nil},
 		{"a = b", nil, nil},
+		{"¬p ↔ q", nil, nil},                           // an ↔, though it starts with ¬
+		{"Injective f ↔ Disjoint p (ker f)", nil, nil}, // ↔ around the predicate
+		{"Monotone f → Monotone g", nil, []string{"intro h"}},
+		{"Set.InjOn f s", nil, []string{"intro x hx y hy h", "intro a ha b hb hab", "intro x hx y hy hxy"}},
+		{"∃ i, ∀ (j : ℕ), i ≤ j → f i = f j", nil, nil}, // the arrow is under ∃
+		{"a ≠ b", []string{"a"}, []string{"intro h", "rintro rfl"}},
+		{"f a ≠ 0", []string{"a"}, []string{"intro h"}},
+		{"∀ (n : ℕ) [inst : NeZero n], n ≠ 0", nil, []string{"intro n"}}, // stop at the instance
 	} {
 		locals := map[string]bool{}
 		for _, l := range tt.locals {
 			locals[l] = true
 		}
 		got := introTactics(tt.target, locals)
-		got = slices.Compact(got)
 		if !slices.Equal(got, tt.want) {
 			t.Errorf("introTactics(%q) = %q, want %q", tt.target, got, tt.want)
 		}
@@ -47,8 +54,8 @@ func TestDestructTactics(t *testing.T) {
 	}{
 		{hypothesis{"hx", "∃ y, y ∈ s ∧ f y = x"}, []string{
 			"obtain ⟨y, hy, rfl⟩ := hx", "rcases hx with ⟨y, hy, rfl⟩"}},
-		{hypothesis{"h", "∃ n, x = 2 * n"}, []string{
-			"obtain ⟨n, rfl⟩ := h", "rcases h with ⟨n, rfl⟩", "cases' h with n rfl"}},
+		{hypothesis{"h", "∃ n, x = 2 * n"}, []string{ // no cases': it takes names, not rfl
+			"obtain ⟨n, rfl⟩ := h", "rcases h with ⟨n, rfl⟩"}},
 		{hypothesis{"h", "∃ i ∈ s, 0 < i"}, []string{
 			"obtain ⟨i, hi, hi'⟩ := h", "rcases h with ⟨i, hi, hi'⟩"}},
 		{hypothesis{"h", "p ∧ q"}, []string{
@@ -57,6 +64,9 @@ func TestDestructTactics(t *testing.T) {
 			"rcases h with h | h", "cases' h with h h", "obtain h | h := h"}},
 		{hypothesis{"h", "x ∈ s"}, nil},
 		{hypothesis{"h", "∃! y, p y"}, nil},
+		{hypothesis{"h", "∃! y, p y ∧ q y"}, nil},
+		{hypothesis{"H", "∀ (a : α), p a ∧ q a"}, nil}, // a ∀, whatever its body
+		{hypothesis{"H", "∀ x, p x ∨ q x"}, nil},
 	} {
 		got := destructTactics(tt.hyp, locals)
 		if !slices.Equal(got, tt.want) {
@@ -126,8 +136,13 @@ func TestIfSplitTactics(t *testing.T) {
 	}{
 		{"j i : ℕ\nh : j = i\n⊢ f j ≤ if j = i then a else b", []string{"by_cases h : j = i", "split_ifs with h", "rw [if_pos h]"}},
 		{"b a : α\nhb : b ≠ a\n⊢ (if b = a then 0 else 1) = 1", []string{"by_cases h : b = a", "split_ifs with h", "rw [if_neg hb]"}},
-		{"p : Prop\nhp : ¬p\n⊢ (if h : p then x else y) = y", []string{"by_cases h : p", "split_ifs with h", "rw [if_neg hp]"}},
-		{"⊢ iff a b", nil}, // "if" inside a word
+		{"p : Prop\nhp : ¬p\n⊢ (if h : p then x else y) = y", []string{"by_cases h : p", "split_ifs with h", "rw [dif_neg hp]"}},
+		{"P : Prop\nh : P\n⊢ (if hP : P then 1 else 0) = 1", []string{"by_cases hP : P", "split_ifs with hP", "rw [dif_pos h]"}},
+		{"b p : Bool\n⊢ f (bif b then 1 else 0) = if p then 1 else 0", []string{"by_cases h : p", "split_ifs with h"}}, // past "bif"
+		{"n : ℕ\n⊢ (∑ a ∈ range n, if a ∣ n then 1 else 0) = 2", nil},                                                  // a is bound by ∑
+		{"x y : ℕ\nh : x = 0 ∧ y = 1\n⊢ (if x = 0 ∧ y = 1 then 1 else 0) = 1", []string{"by_cases h : x = 0 ∧ y = 1", "split_ifs with h", "rw [if_pos h]"}},
+		{"x y : ℕ\nh : x ≠ 0 ∧ y = 1\n⊢ (if x = 0 ∧ y = 1 then 1 else 0) = 1", []string{"by_cases h : x = 0 ∧ y = 1", "split_ifs with h"}}, // not its negation
+		{"⊢ iff a b", nil},
 		{"⊢ a = b", nil},
 	} {
 		got := ifSplitTactics(parseGoal(tt.state))

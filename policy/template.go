@@ -35,6 +35,10 @@ type slot struct {
 // constSlot is the Hyp of a slot that stands for a constant of the target.
 const constSlot = -2
 
+// constMark writes the i-th constant's slot in an abstract shape: "◈0".
+// Shapes with one constant are counted with the bare "◈" in its place.
+func constMark(i int) string { return "◈" + string(rune('0'+min(i, 9))) }
+
 // makeTemplate finds the identifiers of tactic (normalized) that name a
 // hypothesis of hyps, or start with one followed by a projection (h.1,
 // h.symm), a binder of the target's leading ∀ (binders), or a constant of
@@ -202,6 +206,11 @@ func (t template) fill(recorded []hypothesis, recordedTok [][]uint32, m *hypMatc
 		if s.Hyp < 0 {
 			continue
 		}
+		if s.Prefix != "" {
+			// "rcases eq_or_ne a 0 with rfl | ha": the runner-up for a is
+			// as likely a proof as a variable, and "hhx" names nothing.
+			single = false
+		}
 		if only >= 0 && s.Hyp != only {
 			single = false
 		}
@@ -261,7 +270,7 @@ func (t template) abstractText() string {
 	for _, s := range t.Slots {
 		b.WriteString(t.Text[prev:s.Start])
 		if s.Hyp == constSlot {
-			b.WriteString("◈" + string(rune('0'+min(s.Binder, 9))))
+			b.WriteString(constMark(s.Binder))
 		} else if s.Hyp < 0 {
 			b.WriteString(s.Prefix + "◇" + string(rune('0'+min(s.Binder, 9))))
 		} else {
@@ -359,10 +368,11 @@ const maxConsts = 6
 
 // targetConsts returns the distinct global names of g's target in order of
 // appearance, at most maxConsts: identifiers that are not hypotheses, not
-// names its ∀ binds, not keywords, and not a projection of a local
-// (s.card), nor a one-letter name, which is a bound variable (∑ i, fun x)
-// or a type (ℕ). These are the definitions a step unfolds or rewrites with
-// ("unfold harmonic", "rw [Monic]", "simp [support]").
+// names its ∀ binds, not keywords, not sorts or universes (Type, Prop,
+// False, u_1), not a projection of a local or of a bound variable (s.card,
+// p.1), nor variable-like (looksBound: ∑ i, fun x x_1, ℕ). These are the
+// definitions a step unfolds or rewrites with ("unfold harmonic", "rw
+// [Monic]", "simp [support]").
 func targetConsts(g goal, binders []string) []string {
 	skip := make(map[string]bool, len(g.Hyps)+len(binders))
 	for _, h := range g.Hyps {
@@ -373,14 +383,13 @@ func targetConsts(g goal, binders []string) []string {
 	}
 	var out []string
 	for _, tok := range tokenize(g.Target) {
-		if !tok.Ident || skip[tok.Text] || tacticKeywords[tok.Text] || strings.ContainsRune(tok.Text, '✝') {
+		if !tok.Ident || skip[tok.Text] || tacticKeywords[tok.Text] || notConstants[tok.Text] ||
+			strings.ContainsRune(tok.Text, '✝') || strings.HasPrefix(tok.Text, "u_") {
 			continue
 		}
-		r, size := utf8.DecodeRuneInString(tok.Text)
-		if !unicode.IsLetter(r) || isVariableName(tok.Text[size:]) {
-			continue
-		}
-		if head, _, ok := strings.Cut(tok.Text, "."); ok && skip[head] {
+		r, _ := utf8.DecodeRuneInString(tok.Text)
+		head, _, _ := strings.Cut(tok.Text, ".")
+		if !unicode.IsLetter(r) || skip[head] || looksBound(head) {
 			continue
 		}
 		skip[tok.Text] = true
@@ -392,10 +401,22 @@ func targetConsts(g goal, binders []string) []string {
 	return out
 }
 
-// isVariableName reports whether the rest of a name after its first letter
-// is only digits, subscripts and primes (x, x₁, h', n2): the names of bound
-// variables rather than of definitions.
-func isVariableName(rest string) bool {
+// notConstants are identifiers of goals that name no definition a tactic
+// could unfold.
+var notConstants = map[string]bool{"Type": true, "Sort": true, "Prop": true, "True": true, "False": true}
+
+// looksBound reports whether a name is shaped like a variable rather than a
+// definition: one letter followed only by digits, subscripts, primes or
+// Lean's "_1" renaming (x, x₁, h', n2, x_1).
+func looksBound(name string) bool {
+	r, size := utf8.DecodeRuneInString(name)
+	if !unicode.IsLetter(r) {
+		return false
+	}
+	rest := name[size:]
+	if i := strings.LastIndexByte(rest, '_'); i >= 0 && i == strings.IndexByte(rest, '_') && i+1 < len(rest) {
+		rest = rest[:i] + rest[i+1:] // x_1: the suffix Lean adds to a shadowed name
+	}
 	for _, r := range rest {
 		if !unicode.IsDigit(r) && r != '\'' && !(r >= '₀' && r <= '₉') {
 			return false
