@@ -19,8 +19,9 @@
 //     proofs and variables, and one-constant shapes ("unfold ◈") with the
 //     target's constants; and structural tactics that the state's form
 //     dictates (structural.go: intro with the target's binder names,
-//     obtain/rcases patterns for ∃ and ∧ hypotheses, nontriviality, and
-//     by_cases/split_ifs on the target's if-then-else conditions).
+//     obtain/rcases patterns for ∃ and ∧ hypotheses, nontriviality,
+//     by_cases/split_ifs on the target's if-then-else conditions, and the
+//     closing terms a syntactic match finds: exact h, h.symm, h.1, le_rfl).
 //     Every candidate is ranked by a linear score over its evidence (votes,
 //     global frequency, shape frequency, recency, length, and how much the
 //     goal's shape (goalshape.go: its relation, binders, hypotheses) raises

@@ -57,7 +57,7 @@ const minKindShare = 0.1
 const constFills = 3
 
 // rankFeatures is the length of the feature vector of a candidate.
-const rankFeatures = 23
+const rankFeatures = 24
 
 // queryShape is what features needs of the query state besides the
 // candidate: its shape tokens and what a template is filled against.
@@ -110,6 +110,7 @@ func (l *Learned) features(c *candidate, q *queryShape, total, headShare, headCo
 		gen[genDestruct],
 		gen[genNontrivial],
 		gen[genIfSplit],
+		gen[genCloser],
 		c.constPos,
 		c.kindFit,
 		math.Log(eps + vote + alt + lemma + fw*c.freq), // the hand-made mixture, last

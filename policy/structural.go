@@ -25,6 +25,7 @@ const (
 	genDestruct
 	genNontrivial
 	genIfSplit
+	genCloser
 	genCount // the number of generators (genNone included)
 )
 
@@ -59,6 +60,9 @@ func structuralCandidates(g goal) []structuralTactic {
 	}
 	for _, t := range ifSplitTactics(g) {
 		add(genIfSplit, t)
+	}
+	for _, t := range closingTactics(g) {
+		add(genCloser, t)
 	}
 	return out
 }
@@ -434,4 +438,72 @@ func negate(cond string) string {
 		}
 	}
 	return ""
+}
+
+// closingTactics proposes the terms that close the goal outright when its
+// target is, syntactically, a hypothesis, a part or the mirror image of
+// one, or a reflexive or extreme instance of an order: exact h, exact
+// h.symm, exact h.1, exact le_rfl, exact Iff.rfl, exact le_top, exact
+// h.elim for h : False, exact absurd h h' for h : P and h' : ¬P.
+func closingTactics(g goal) []string {
+	var out []string
+	target := strings.TrimSpace(g.Target)
+	for _, h := range g.Hyps {
+		if strings.ContainsRune(h.Name, '✝') {
+			continue
+		}
+		typ := strings.TrimSpace(h.Type)
+		switch {
+		case typ == target:
+			out = append(out, "exact "+h.Name)
+		case typ == "False":
+			out = append(out, "exact "+h.Name+".elim")
+		case mirrored(typ, target):
+			out = append(out, "exact "+h.Name+".symm")
+		case outerRelation(typ) == "∧":
+			if parts := splitOuter(typ, " ∧ "); len(parts) == 2 {
+				switch target {
+				case strings.TrimSpace(parts[0]):
+					out = append(out, "exact "+h.Name+".1", "exact "+h.Name+".left")
+				case strings.TrimSpace(parts[1]):
+					out = append(out, "exact "+h.Name+".2", "exact "+h.Name+".right")
+				}
+			}
+		}
+		if neg, ok := strings.CutPrefix(typ, "¬"); ok {
+			for _, p := range g.Hyps {
+				if strings.TrimSpace(p.Type) == strings.TrimSpace(stripParens(neg)) {
+					out = append(out, "exact absurd "+p.Name+" "+h.Name)
+				}
+			}
+		}
+	}
+	if sides := splitOuter(target, " ≤ "); len(sides) == 2 {
+		l, r := strings.TrimSpace(sides[0]), strings.TrimSpace(sides[1])
+		switch {
+		case l == r:
+			out = append(out, "exact le_rfl", "exact le_refl _")
+		case r == "⊤":
+			out = append(out, "exact le_top")
+		case l == "⊥":
+			out = append(out, "exact bot_le")
+		}
+	}
+	if sides := splitOuter(target, " ↔ "); len(sides) == 2 && strings.TrimSpace(sides[0]) == strings.TrimSpace(sides[1]) {
+		out = append(out, "exact Iff.rfl")
+	}
+	return out
+}
+
+// mirrored reports whether a and b are the same relation (=, ≠, ↔) with
+// their sides swapped: a proof of one is .symm of the other.
+func mirrored(a, b string) bool {
+	for _, rel := range []string{" = ", " ≠ ", " ↔ "} {
+		x, y := splitOuter(a, rel), splitOuter(b, rel)
+		if len(x) == 2 && len(y) == 2 && strings.TrimSpace(x[0]) == strings.TrimSpace(y[1]) &&
+			strings.TrimSpace(x[1]) == strings.TrimSpace(y[0]) {
+			return true
+		}
+	}
+	return false
 }

@@ -151,3 +151,25 @@ func TestIfSplitTactics(t *testing.T) {
 		}
 	}
 }
+
+func TestClosingTactics(t *testing.T) {
+	for _, tt := range []struct {
+		state string
+		want  []string
+	}{
+		{"p : Prop\nh : p\n⊢ p", []string{"exact h"}},
+		{"u v : M\nh : u ≤ v ↔ u.prod ∣ v.prod\n⊢ u.prod ∣ v.prod ↔ u ≤ v", []string{"exact h.symm"}},
+		{"a b : ℕ\nh : a = b\n⊢ b = a", []string{"exact h.symm"}},
+		{"p q : Prop\nh : p ∧ q\n⊢ q", []string{"exact h.2", "exact h.right"}},
+		{"h : False\n⊢ 1 = 2", []string{"exact h.elim"}},
+		{"p : Prop\nhp : p\nhn : ¬p\n⊢ 1 = 2", []string{"exact absurd hp hn"}},
+		{"i : ℕ\n⊢ i ≤ i", []string{"exact le_rfl", "exact le_refl _"}},
+		{"s : Set α\n⊢ s ≤ ⊤", []string{"exact le_top"}},
+		{"⊢ a = 0 ↔ a = 0", []string{"exact Iff.rfl"}},
+		{"a b : ℕ\nh : a ≤ b\n⊢ a < b", nil},
+	} {
+		if got := closingTactics(parseGoal(tt.state)); !slices.Equal(got, tt.want) {
+			t.Errorf("closingTactics(%q) = %q, want %q", tt.state, got, tt.want)
+		}
+	}
+}
