@@ -103,6 +103,10 @@ type recentHyp struct {
 	variable bool
 	recency  float64 // 1 for the last of its kind, 1/2 for the one before, …
 	affinity float64 // Jaccard similarity of its type tokens with the target's
+	// lhsIn and rhsIn: the hypothesis is an equation or iff whose left
+	// (right) side occurs in the target, so rewriting with it (backwards)
+	// changes the target.
+	lhsIn, rhsIn bool
 }
 
 // recentHyps returns up to k of g's last proofs and up to k of its last
@@ -130,8 +134,10 @@ func recentHyps(g goal, k int) []recentHyp {
 			continue
 		}
 		*n++
-		out = append(out, recentHyp{name: h.Name, variable: variable, recency: 1 / float64(*n),
-			affinity: jaccard(typeTokens(h.Type, locals), target)})
+		r := recentHyp{name: h.Name, variable: variable, recency: 1 / float64(*n),
+			affinity: jaccard(typeTokens(h.Type, locals), target)}
+		r.lhsIn, r.rhsIn = sidesIn(h.Type, g.Target)
+		out = append(out, r)
 	}
 	return out
 }
@@ -158,4 +164,18 @@ func frequentConstShapes(recorded []recordedState, k int) []hypShape {
 		}
 	}
 	return topShapes(counts, k)
+}
+
+// sidesIn reports whether the left and the right side of an equation or
+// iff typ occur in target (whitespace aside).
+func sidesIn(typ, target string) (lhs, rhs bool) {
+	target = " " + strings.Join(strings.Fields(target), " ") + " "
+	for _, rel := range []string{" = ", " ↔ "} {
+		if sides := splitOuter(typ, rel); len(sides) == 2 {
+			l := strings.Join(strings.Fields(stripParens(sides[0])), " ")
+			r := strings.Join(strings.Fields(stripParens(sides[1])), " ")
+			return l != "" && strings.Contains(target, l), r != "" && strings.Contains(target, r)
+		}
+	}
+	return false, false
 }

@@ -77,3 +77,21 @@ func TestIsProof(t *testing.T) {
 		}
 	}
 }
+
+func TestSidesIn(t *testing.T) {
+	for _, tt := range []struct {
+		typ, target string
+		lhs, rhs    bool
+	}{
+		{"f x = g x", "f x + 1 = 2", true, false},
+		{"a + b = c", "c ≤ 2", false, true},
+		{"p ↔ q ∧ r", "q ∧ r", false, true},
+		{"(a   + b) = c", "2 * (a + b) = 0", true, false}, // whitespace and outer parentheses aside
+		{"x ≤ y", "x ≤ y", false, false},                  // not an equation
+	} {
+		lhs, rhs := sidesIn(tt.typ, tt.target)
+		if lhs != tt.lhs || rhs != tt.rhs {
+			t.Errorf("sidesIn(%q, %q) = %v, %v; want %v, %v", tt.typ, tt.target, lhs, rhs, tt.lhs, tt.rhs)
+		}
+	}
+}

@@ -46,6 +46,9 @@ type candidate struct {
 	// kindFit is the share of the shape's recorded uses whose local was of
 	// the kind (proof or variable) it is filled with here.
 	kindFit float64
+	// rewrites is 1 when the candidate fills a hypothesis that is an
+	// equation whose side the shape rewrites from occurs in the target.
+	rewrites float64
 }
 
 // minKindShare is the least share of a shape's recorded uses on locals of
@@ -57,7 +60,7 @@ const minKindShare = 0.1
 const constFills = 3
 
 // rankFeatures is the length of the feature vector of a candidate.
-const rankFeatures = 24
+const rankFeatures = 25
 
 // queryShape is what features needs of the query state besides the
 // candidate: its shape tokens and what a template is filled against.
@@ -113,6 +116,7 @@ func (l *Learned) features(c *candidate, q *queryShape, total, headShare, headCo
 		gen[genCloser],
 		c.constPos,
 		c.kindFit,
+		c.rewrites,
 		math.Log(eps + vote + alt + lemma + fw*c.freq), // the hand-made mixture, last
 	}
 }
@@ -189,6 +193,10 @@ func (l *Learned) candidates(s search.State) ([]candidate, [][rankFeatures]float
 					kind = 1 - kind
 				}
 				c.kindFit = max(c.kindFit, kind)
+				backwards := strings.Contains(sh.text, "← □")
+				if backwards && h.rhsIn || !backwards && h.lhsIn {
+					c.rewrites = 1
+				}
 			}
 		}
 	}
