@@ -31,20 +31,10 @@ func frequentHypShapes(recorded []recordedState, k int) []hypShape {
 	counts := map[string]int{}
 	vars := map[string]int{}
 	for _, r := range recorded {
-		if len(r.tmpl.Slots) == 0 {
-			continue
-		}
-		one := true
-		for _, s := range r.tmpl.Slots {
-			if s.Hyp < 0 || s.Hyp != r.tmpl.Slots[0].Hyp {
-				one = false
-				break
-			}
-		}
-		if one {
+		if s, ok := r.tmpl.onlySlot(); ok && s.Hyp >= 0 {
 			text := r.tmpl.abstractText()
 			counts[text]++
-			if !isProof(r.hyps[r.tmpl.Slots[0].Hyp]) {
+			if !isProof(r.hyps[s.Hyp]) {
 				vars[text]++
 			}
 		}
@@ -148,19 +138,8 @@ func recentHyps(g goal, k int) []recentHyp {
 func frequentConstShapes(recorded []recordedState, k int) []hypShape {
 	counts := map[string]int{}
 	for _, r := range recorded {
-		if len(r.tmpl.Slots) == 0 {
-			continue
-		}
-		one := true
-		for _, s := range r.tmpl.Slots {
-			if s.Hyp != constSlot || s.Binder != r.tmpl.Slots[0].Binder {
-				one = false
-				break
-			}
-		}
-		if one {
-			text := r.tmpl.abstractText()
-			counts[strings.ReplaceAll(text, constMark(r.tmpl.Slots[0].Binder), "◈")]++
+		if s, ok := r.tmpl.onlySlot(); ok && s.Hyp == constSlot {
+			counts[strings.ReplaceAll(r.tmpl.abstractText(), constMark(s.Binder), "◈")]++
 		}
 	}
 	return topShapes(counts, k)

@@ -262,6 +262,22 @@ func (t template) write(chosen map[int]string, m *hypMatcher) string {
 	return b.String()
 }
 
+// onlySlot returns the slot when every slot of t stands for one and the same
+// thing (hypothesis i, binder i or constant i, with or without a prefix);
+// ok is false when t has no slot or several things in them.
+func (t template) onlySlot() (slot, bool) {
+	if len(t.Slots) == 0 {
+		return slot{}, false
+	}
+	first := t.Slots[0]
+	for _, s := range t.Slots[1:] {
+		if s.Hyp != first.Hyp || s.Hyp < 0 && s.Binder != first.Binder {
+			return slot{}, false
+		}
+	}
+	return first, true
+}
+
 // abstractText writes a template with "□" for its slots: the key under
 // which tactics that differ only in hypothesis names are counted together.
 func (t template) abstractText() string {
