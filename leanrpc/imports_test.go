@@ -2,30 +2,13 @@ package leanrpc_test
 
 import (
 	"context"
-	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 
+	"github.com/leanprove/leanprove/internal/testenv"
 	"github.com/leanprove/leanprove/leanrpc"
 )
-
-// writeProject writes a Lake project with the given files (path → text)
-// into a fresh folder and returns it.
-func writeProject(t *testing.T, files map[string]string) string {
-	t.Helper()
-	dir := t.TempDir()
-	for name, text := range files {
-		path := filepath.Join(dir, filepath.FromSlash(name))
-		if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(path, []byte(text), 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
-	return dir
-}
 
 // importsProject: Main imports B (under src/, as a lean_lib with srcDir
 // keeps it) and Mathlib; B imports A and C; C imports A again. Unused is
@@ -85,4 +68,13 @@ func TestProjectImportsNamesUnparsableFile(t *testing.T) {
 	if want := "Demo.A Demo.B"; strings.Join(mods, " ") != want {
 		t.Errorf("files still returned = %v, want %s", mods, want)
 	}
+}
+
+// writeProject writes a Lake project with the given files into a fresh
+// folder and returns it.
+func writeProject(t *testing.T, files map[string]string) string {
+	t.Helper()
+	dir := t.TempDir()
+	testenv.WriteFiles(t, dir, files)
+	return dir
 }

@@ -7,6 +7,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/leanprove/leanprove/internal/testenv"
 	"github.com/leanprove/leanprove/leanrpc"
 	"github.com/leanprove/leanprove/search"
 )
@@ -339,7 +340,7 @@ func TestPremisesFromImports(t *testing.T) {
 		"src/Lib/Broken.lean": "theorem broken : (1 = 1 := rfl\n",
 		"src/Lib/Main.lean":   "import Lib.Mid\nimport Lib.Broken\n\ntheorem here (n : Nat) : 0 ≤ n := by omega\n\ntheorem goal (n : Nat) : n < n + 1 := by sorry\n",
 	}
-	writeTree(t, root, files)
+	testenv.WriteFiles(t, root, files)
 	main := filepath.Join(root, "src", "Lib", "Main.lean")
 	src, err := leanrpc.ParseFile(main)
 	if err != nil {
@@ -462,7 +463,7 @@ func TestPremisesSkipPrivateImports(t *testing.T) {
 		"Lib/Base.lean": "private theorem hidden (n : Nat) : n ≤ n + 1 := by omega\n\ntheorem shown (n : Nat) : n ≤ n + 2 := by omega\n",
 		"Lib/Main.lean": "import Lib.Base\n\nprivate theorem local_lt (n : Nat) : n < n + 1 := by omega\n\ntheorem goal (n : Nat) : n < n + 1 := by sorry\n",
 	}
-	writeTree(t, root, files)
+	testenv.WriteFiles(t, root, files)
 	main := filepath.Join(root, "Lib", "Main.lean")
 	src, err := leanrpc.ParseFile(main)
 	if err != nil {
@@ -478,19 +479,5 @@ func TestPremisesSkipPrivateImports(t *testing.T) {
 	}
 	if strings.Join(got, " ") != "shown local_lt" {
 		t.Errorf("premises = %v, want shown local_lt (an imported private lemma is not reachable)", got)
-	}
-}
-
-// writeTree writes files (slash-separated paths relative to root).
-func writeTree(t *testing.T, root string, files map[string]string) {
-	t.Helper()
-	for name, text := range files {
-		path := filepath.Join(root, filepath.FromSlash(name))
-		if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(path, []byte(text), 0o644); err != nil {
-			t.Fatal(err)
-		}
 	}
 }

@@ -2,10 +2,10 @@ package theorems
 
 import (
 	"errors"
-	"os"
-	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/leanprove/leanprove/internal/testenv"
 )
 
 // A small valid Lake project; each case below breaks one thing.
@@ -37,15 +37,7 @@ func writeFixture(t *testing.T, edit func(map[string]string)) string {
 	}
 	edit(files)
 	dir := t.TempDir()
-	for name, content := range files {
-		path := filepath.Join(dir, filepath.FromSlash(name))
-		if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(path, []byte(content), 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
+	testenv.WriteFiles(t, dir, files)
 	return dir
 }
 

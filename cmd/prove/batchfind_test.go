@@ -3,30 +3,17 @@ package main
 import (
 	"context"
 	"errors"
-	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 
+	"github.com/leanprove/leanprove/internal/testenv"
 	"github.com/leanprove/leanprove/leanrpc"
 )
 
-func writeFiles(t *testing.T, root string, files map[string]string) {
-	t.Helper()
-	for name, text := range files {
-		p := filepath.Join(root, name)
-		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(p, []byte(text), 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
-}
-
 func TestFindTargets(t *testing.T) {
 	root := t.TempDir()
-	writeFiles(t, root, map[string]string{
+	testenv.WriteFiles(t, root, map[string]string{
 		// Top imports Lemmas, so Lemmas' theorems come first even though
 		// "Lib/Top.lean" is not after "Lib/Lemmas.lean" in every order.
 		"Lib/A_Top.lean": "import Lib.Lemmas\n\ntheorem top : True := by sorry\n",
@@ -62,7 +49,7 @@ func TestFindTargets(t *testing.T) {
 // same time and count it twice in the report.
 func TestFindTargetsOnce(t *testing.T) {
 	root := t.TempDir()
-	writeFiles(t, root, map[string]string{"Lib/A.lean": "theorem a : True := by sorry\n"})
+	testenv.WriteFiles(t, root, map[string]string{"Lib/A.lean": "theorem a : True := by sorry\n"})
 	paths := []string{root + "/Lib/./A.lean", filepath.Join(root, "Lib"), root + "/Lib/"}
 	found, err := findTargets(context.Background(), paths)
 	if err != nil {
@@ -75,7 +62,7 @@ func TestFindTargetsOnce(t *testing.T) {
 
 func TestFindTargetsBadPaths(t *testing.T) {
 	dir := t.TempDir()
-	writeFiles(t, dir, map[string]string{"notes.txt": "hello"})
+	testenv.WriteFiles(t, dir, map[string]string{"notes.txt": "hello"})
 	for _, p := range []string{filepath.Join(dir, "missing"), filepath.Join(dir, "notes.txt")} {
 		if _, err := findTargets(context.Background(), []string{p}); err == nil || !strings.Contains(err.Error(), p) {
 			t.Errorf("findTargets(%s) = %v, want an error naming the path", p, err)

@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"github.com/leanprove/leanprove/corpus"
+	"github.com/leanprove/leanprove/internal/testenv"
 )
 
 const batchLean = `theorem one : 1 = 1 := by sorry
@@ -90,7 +91,7 @@ func TestBatchEndToEnd(t *testing.T) {
 func TestBatchInputErrors(t *testing.T) {
 	dir := leanProject(t, map[string]string{"Demo.lean": "def x : Nat := 1\n"}, batchScript)
 	other := t.TempDir()
-	writeFiles(t, other, map[string]string{"Other.lean": "theorem o : True := by sorry\n"})
+	testenv.WriteFiles(t, other, map[string]string{"Other.lean": "theorem o : True := by sorry\n"})
 	tests := []struct {
 		name string
 		args []string

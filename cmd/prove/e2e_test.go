@@ -8,6 +8,8 @@ import (
 	"strings"
 	"sync"
 	"testing"
+
+	"github.com/leanprove/leanprove/internal/testenv"
 )
 
 // TestMain removes the stand-in lake that the tests built, so that no run
@@ -62,7 +64,7 @@ func leanProject(t *testing.T, files map[string]string, script string) string {
 	dir := t.TempDir()
 	files["lakefile.toml"] = "name = \"demo\"\ndefaultTargets = [\"Demo\"]\n\n[[lean_lib]]\nname = \"Demo\"\n"
 	files["lean-toolchain"] = "leanprover/lean4:v4.24.0\n"
-	writeFiles(t, dir, files)
+	testenv.WriteFiles(t, dir, files)
 	scriptPath := filepath.Join(t.TempDir(), "script.json")
 	if err := os.WriteFile(scriptPath, []byte(script), 0o644); err != nil {
 		t.Fatal(err)

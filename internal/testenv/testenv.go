@@ -1,7 +1,8 @@
 // Package testenv finds what tests need from outside the repository and
 // skips, with a message that says why, when it is not there: the shared
 // Mathlib traces (../shared/data/traces beside the checkout, absent from a
-// user's fresh clone) and a Lean toolchain.
+// user's fresh clone) and a Lean toolchain. WriteFiles writes the small
+// projects tests build themselves.
 package testenv
 
 import (
@@ -66,4 +67,19 @@ func NeedsLake(t testing.TB) string {
 		t.Skip("lake not on PATH: install Lean with elan (https://github.com/leanprover/elan) to run this test against real Lean")
 	}
 	return path
+}
+
+// WriteFiles writes files (slash-separated paths relative to root → text)
+// under root, creating folders as needed.
+func WriteFiles(t testing.TB, root string, files map[string]string) {
+	t.Helper()
+	for name, text := range files {
+		path := filepath.Join(root, filepath.FromSlash(name))
+		if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(path, []byte(text), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
 }
