@@ -103,10 +103,7 @@ type recentHyp struct {
 // variables that a tactic can name: not inaccessible (x✝) and not a type or
 // universe variable.
 func recentHyps(g goal, k int) []recentHyp {
-	locals := make(map[string]bool, len(g.Hyps))
-	for _, h := range g.Hyps {
-		locals[h.Name] = true
-	}
+	locals := localNames(g)
 	target := typeTokens(g.Target, locals)
 	var out []recentHyp
 	proofs, vars := 0, 0

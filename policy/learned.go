@@ -333,9 +333,9 @@ type neighbor struct {
 }
 
 // neighbors returns the most similar recorded states to s with their
-// tactics filled for s.
-func (l *Learned) neighbors(s search.State) []neighbor {
-	if len(s.Goals) == 0 || len(l.examples) == 0 {
+// tactics filled for s by matcher (newHypMatcher of s's first goal).
+func (l *Learned) neighbors(s search.State, matcher *hypMatcher) []neighbor {
+	if len(s.Goals) == 0 || len(l.examples) == 0 || matcher == nil {
 		return nil
 	}
 	q := map[int32]int{}
@@ -376,7 +376,6 @@ func (l *Learned) neighbors(s search.State) []neighbor {
 			heap.Fix(h, 0)
 		}
 	}
-	matcher := newHypMatcher(parseGoal(s.Goals[0]))
 	out := make([]neighbor, h.Len())
 	for i := len(out) - 1; i >= 0; i-- {
 		it := heap.Pop(h).(simItem)

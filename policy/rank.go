@@ -136,7 +136,13 @@ func (l *Learned) candidates(s search.State) ([]candidate, [][rankFeatures]float
 		}
 		return &cands[i]
 	}
-	nbs := l.neighbors(s)
+	var g goal
+	var matcher *hypMatcher
+	if len(s.Goals) > 0 {
+		g = parseGoal(s.Goals[0])
+		matcher = newHypMatcher(g)
+	}
+	nbs := l.neighbors(s, matcher)
 	weights := make([]float64, len(nbs))
 	total := 0.0
 	altWeight := max(l.params.AltWeight, 0)
@@ -173,10 +179,6 @@ func (l *Learned) candidates(s search.State) ([]candidate, [][rankFeatures]float
 	for _, f := range l.freq {
 		get(f.Tactic).freq = f.Prior
 	}
-	var g goal
-	if len(s.Goals) > 0 {
-		g = parseGoal(s.Goals[0])
-	}
 	if len(s.Goals) > 0 && len(l.hypShapes) > 0 {
 		for _, h := range recentHyps(g, l.params.RecentHyps) {
 			for _, sh := range l.hypShapes {
@@ -205,8 +207,7 @@ func (l *Learned) candidates(s search.State) ([]candidate, [][rankFeatures]float
 		for _, st := range structuralCandidates(g) {
 			get(st.text).gen = st.gen
 		}
-		binders := targetBinders(g.Target)
-		consts := targetConsts(g, binders)
+		binders, consts := matcher.binders, matcher.consts
 		q = &queryShape{tokens: l.headStats.tokenIDs(goalShape(g, len(s.Goals))), templater: newTemplater(g.Hyps, binders, consts)}
 		for i, c := range consts[:min(len(consts), constFills)] {
 			for _, sh := range l.constShapes {
