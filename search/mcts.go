@@ -17,8 +17,6 @@ type playout struct {
 	path []pathStep
 }
 
-func (pl *playout) leaf() pathStep { return pl.path[len(pl.path)-1] }
-
 // onPath reports whether n is on the playout's path.
 func (pl *playout) onPath(n *node) bool {
 	for _, st := range pl.path {
