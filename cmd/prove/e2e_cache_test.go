@@ -142,6 +142,102 @@ func TestBatchWrongCacheEntryIsNotAProof(t *testing.T) {
 	assertRejectedOnVerification(t, db, "three")
 }
 
+// TestProveReusesLeanOutcomes: single-theorem prove with --db searches
+// through the store's cache as batch does, so the same prove run again
+// asks Lean only for the statement's goals (the `skip` that reads them is
+// not cached), and a proof is still verified on Lean.
+//
+// The counts, from the stand-in's log: on "two", the portfolio tries rfl,
+// assumption, trivial, omega and decide (errors: the script has no step
+// for them) and then simp, which closes it: 1 + 6 applications. On
+// "three", nothing closes 1 = 2: every one of the 16 candidates at the
+// root (finishers, and the lemmas one and two before it in its file)
+// fails and the search has nothing left: 1 + 16.
+func TestProveReusesLeanOutcomes(t *testing.T) {
+	dir := leanProject(t, map[string]string{
+		"Demo.lean":        cacheLean,
+		"Demo/Helper.lean": "theorem helper : True := trivial\n",
+	}, batchScript)
+	db := filepath.Join(t.TempDir(), "runs.db")
+	tests := []struct {
+		theorem       string
+		code          int // 0 proved, 1 not proved
+		first, second leanCalls
+	}{
+		{"two", 0, leanCalls{applies: 7, verifies: 1}, leanCalls{applies: 1, verifies: 1}},
+		{"three", 1, leanCalls{applies: 17}, leanCalls{applies: 1}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.theorem, func(t *testing.T) {
+			prove := func(name string) leanCalls {
+				// One worker: the search, and so the count, is the same every time.
+				code, stdout, stderr, c := cliWithLog(t, name, "--theorem", tt.theorem, "--project", dir, "--db", db,
+					"--workers", "1", "--expansions", "10")
+				if code != tt.code {
+					t.Fatalf("%s: exit status %d, want %d\nstdout:\n%s\nstderr:\n%s", name, code, tt.code, stdout, stderr)
+				}
+				return c
+			}
+			first, second := prove("first"), prove("second")
+			if first != tt.first || second != tt.second {
+				t.Errorf("Lean calls: first %+v, second %+v; want %+v, then %+v", first, second, tt.first, tt.second)
+			}
+		})
+	}
+}
+
+// TestProveWrongCacheEntryIsNotAProof: as for batch, wrong entries under
+// the key single-theorem prove uses make its search believe it proved
+// "three", and the verification on Lean rejects the proof.
+func TestProveWrongCacheEntryIsNotAProof(t *testing.T) {
+	dir := leanProject(t, map[string]string{
+		"Demo.lean":        cacheLean,
+		"Demo/Helper.lean": "theorem helper : True := trivial\n",
+	}, batchScript)
+	db := filepath.Join(t.TempDir(), "runs.db")
+	poisonCache(t, dir, db, "three", search.State{Goals: []string{"⊢ 1 = 2"}})
+
+	code, stdout, stderr, c := cliWithLog(t, "poisoned", "--theorem", "three", "--project", dir, "--db", db, "--expansions", "10")
+	if code != 1 || !strings.Contains(stdout, "proof rejected on verification") {
+		t.Errorf("exit status %d, want 1 with the proof rejected\nstdout:\n%s\nstderr:\n%s", code, stdout, stderr)
+	}
+	if c.verifies != 1 {
+		t.Errorf("%d proofs verified on Lean, want the one from the wrong entries", c.verifies)
+	}
+	assertRejectedOnVerification(t, db, "three")
+}
+
+// TestProveStoreThatCannotOpenFailsBeforeSearch: a --db held by another
+// open handle (another prove process, a running batch) or in a missing
+// folder fails the run with an error naming --db and the store, before
+// Lean is asked anything: no search whose result could not be stored.
+func TestProveStoreThatCannotOpenFailsBeforeSearch(t *testing.T) {
+	dir := leanProject(t, map[string]string{"Demo.lean": cacheLean}, batchScript)
+	held := filepath.Join(t.TempDir(), "runs.db")
+	st, err := corpus.Open(held, corpus.StoreOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	tests := []struct {
+		name, db, want string
+	}{
+		{"held by another handle", held, "in use"},
+		{"in a missing folder", filepath.Join(t.TempDir(), "missing", "runs.db"), "no such file or directory"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			code, stdout, stderr, c := cliWithLog(t, "refused", "--theorem", "two", "--project", dir, "--db", tt.db)
+			if code != 2 || !strings.Contains(stderr, "--db") || !strings.Contains(stderr, tt.db) || !strings.Contains(stderr, tt.want) {
+				t.Errorf("exit status %d, stderr:\n%s\nwant 2, naming --db %s, saying %q", code, stderr, tt.db, tt.want)
+			}
+			if stdout != "" || c != (leanCalls{}) {
+				t.Errorf("searched anyway: Lean calls %+v, stdout %q", c, stdout)
+			}
+		})
+	}
+}
+
 // assertRejectedOnVerification checks that the store's only run records
 // theorem as not proved because Lean rejected the proof the search found.
 func assertRejectedOnVerification(t *testing.T, db, theorem string) {
@@ -174,8 +270,8 @@ func assertRejectedOnVerification(t *testing.T, db, theorem string) {
 	}
 }
 
-// poisonCache records, under the environment key a batch with default
-// flags computes for theorem, that each common finishing tactic proves
+// poisonCache records, under the environment key a batch or a
+// single-theorem prove with default flags computes for theorem, that each common finishing tactic proves
 // state.
 func poisonCache(t *testing.T, dir, db, theorem string, state search.State) {
 	t.Helper()

@@ -126,20 +126,6 @@ func TestProveEndToEndWritesTheProof(t *testing.T) {
 	}
 }
 
-// TestProveEndToEndStoreFailureKeepsTheProof: a --db that cannot be
-// opened fails the run, but only after the proof is printed.
-func TestProveEndToEndStoreFailureKeepsTheProof(t *testing.T) {
-	dir := leanProject(t, map[string]string{"Demo.lean": demoLean}, demoScript)
-	db := filepath.Join(t.TempDir(), "missing", "runs.db")
-	code, stdout, stderr := runCLI(t, "--theorem", "add_zero'", "--project", dir, "--expansions", "20", "--db", db)
-	if code != 2 || !strings.Contains(stderr, "--db "+db) {
-		t.Errorf("exit status %d, want 2 with an error naming --db\nstderr: %s", code, stderr)
-	}
-	if !strings.HasPrefix(stdout, "proved add_zero' (") || !strings.Contains(stdout, "simp") {
-		t.Errorf("stdout = %q, want the proof found", stdout)
-	}
-}
-
 func TestProveEndToEndNotProved(t *testing.T) {
 	dir := leanProject(t, map[string]string{"Demo.lean": demoLean}, demoScript)
 	code, stdout, stderr := runCLI(t, "--theorem", "hard", "--project", dir, "--write", "--expansions", "5")

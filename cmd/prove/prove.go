@@ -127,7 +127,7 @@ func runProve(ctx context.Context, e *env, args []string) error {
 	write := fs.Bool("write", false, "replace the theorem's proof body in its file with the proof found")
 	asJSON := fs.Bool("json", false, "print the result as one JSON object")
 	tree := fs.String("tree", "", "write the search graph to this file (Graphviz DOT for .dot/.gv, JSON otherwise)")
-	db := fs.String("db", "", "also store the result (and a proof's steps, for prove policy train --from-db) in this bbolt store")
+	db := fs.String("db", "", "bbolt store for the result (and a proof's steps, for prove policy train --from-db) and for Lean's (state, tactic) outcomes, which runs on it reuse under the same toolchain, manifest, imported files, context and Lean settings; opened before searching, so a store that cannot be opened (in use by another process, a missing folder) fails the run before any search")
 	var pf proveFlags
 	pf.register(fs)
 	if err := parseFlags(fs, args); err != nil {
@@ -144,6 +144,24 @@ func runProve(ctx context.Context, e *env, args []string) error {
 	}
 	req := pf.request(*theorem)
 	req.File, req.Write, req.TreeFile = *file, *write, *tree
+	// The store is opened before the search, not after: a store held by
+	// another process (or in a missing folder) fails the run before minutes
+	// of search whose result could not be recorded, and the search reuses
+	// the outcomes earlier runs stored.
+	var st *corpus.Store
+	if *db != "" {
+		var err error
+		if st, err = corpus.Open(*db, corpus.StoreOptions{}); err != nil {
+			// err names the store's path.
+			return fmt.Errorf("--db: nothing searched: %w", err)
+		}
+		defer func() {
+			if cerr := st.Close(); cerr != nil {
+				e.log.Warn().Err(cerr).Str("db", *db).Msg("closing the store")
+			}
+		}()
+		req.Cache = st
+	}
 	backend := newLeanBackend(&pf, e.log)
 	res, err := backend.prove(ctx, req)
 	if cerr := backend.Close(); cerr != nil {
@@ -160,10 +178,10 @@ func runProve(ctx context.Context, e *env, args []string) error {
 	} else {
 		printResult(e.stdout, res)
 	}
-	// Stored after printing: a store that cannot be opened (locked by a
-	// running batch, a missing folder) must not cost the proof just found.
-	if *db != "" {
-		if err := storeResult(ctx, *db, req, &pf, res); err != nil {
+	// Stored after printing: a write that fails (a full disk) must not
+	// cost the proof just found.
+	if st != nil {
+		if err := storeResult(ctx, st, req, &pf, res); err != nil {
 			return fmt.Errorf("--db %s: result not stored: %w", *db, err)
 		}
 	}
@@ -173,14 +191,9 @@ func runProve(ctx context.Context, e *env, args []string) error {
 	return nil
 }
 
-// storeResult records a single proof attempt as a run of one theorem, the
-// same way batch records each of its theorems.
-func storeResult(ctx context.Context, db string, req proveRequest, pf *proveFlags, res *proveResult) error {
-	st, err := corpus.Open(db, corpus.StoreOptions{})
-	if err != nil {
-		return err
-	}
-	defer st.Close()
+// storeResult records a single proof attempt in st as a run of one
+// theorem, the same way batch records each of its theorems.
+func storeResult(ctx context.Context, st *corpus.Store, req proveRequest, pf *proveFlags, res *proveResult) error {
 	target := batchTarget{File: res.File, Theorem: res.Theorem, Line: res.Line}
 	// The parallelism is the search's own (--workers), as batch records
 	// its --workers.
