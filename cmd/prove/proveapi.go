@@ -28,8 +28,9 @@ type proveRequest struct {
 	Write    bool   `json:"write,omitempty"` // replace the theorem's proof body in its file
 	TreeFile string `json:"-"`               // export the search graph (CLI only)
 	// Cache, when set, is the store whose (state, tactic) cache the search
-	// reads and extends, keyed by the theorem's environment. The batch
-	// code sets it to the batch's own store; no client can name one.
+	// reads and extends, keyed by the theorem's environment. The CLI sets
+	// it from --db (batch and single-theorem prove); no service client can
+	// name one.
 	Cache *corpus.Store `json:"-"`
 }
 
