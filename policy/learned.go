@@ -1,7 +1,6 @@
 package policy
 
 import (
-	"container/heap"
 	"context"
 	"hash/fnv"
 	"maps"
@@ -363,22 +362,9 @@ func (l *Learned) neighbors(s search.State, matcher *hypMatcher) []neighbor {
 		}
 	}
 	qn := float32(math.Sqrt(qnorm))
-	h := &simHeap{}
-	for i, d := range dots {
-		if d == 0 || l.norms[i] == 0 {
-			continue
-		}
-		sim := d / (qn * l.norms[i])
-		if h.Len() < l.params.Neighbors {
-			heap.Push(h, simItem{sim, int32(i)})
-		} else if sim > (*h)[0].sim {
-			(*h)[0] = simItem{sim, int32(i)}
-			heap.Fix(h, 0)
-		}
-	}
-	out := make([]neighbor, h.Len())
-	for i := len(out) - 1; i >= 0; i-- {
-		it := heap.Pop(h).(simItem)
+	best := topSimilar(dots, l.norms, qn, l.params.Neighbors)
+	out := make([]neighbor, len(best))
+	for i, it := range best {
 		r := l.recorded[it.example]
 		text, fit, alt, altFit := r.tmpl.fill(r.hyps, r.hypToks, matcher)
 		out[i] = neighbor{sim: it.sim, tactic: text, fit: fit, alt: alt, altFit: altFit,
@@ -392,24 +378,67 @@ type simItem struct {
 	example int32
 }
 
-// simHeap is a min-heap on similarity (ties: higher example index first
-// out), keeping the best Neighbors.
-type simHeap []simItem
-
-func (h simHeap) Len() int { return len(h) }
-func (h simHeap) Less(i, j int) bool {
-	if h[i].sim != h[j].sim {
-		return h[i].sim < h[j].sim
+// worse orders neighbours: lower similarity first, and among equals the
+// later recorded state, so that ties go to the earlier one on every run.
+func (a simItem) worse(b simItem) bool {
+	if a.sim != b.sim {
+		return a.sim < b.sim
 	}
-	return h[i].example > h[j].example
+	return a.example > b.example
 }
-func (h simHeap) Swap(i, j int) { h[i], h[j] = h[j], h[i] }
-func (h *simHeap) Push(x any)   { *h = append(*h, x.(simItem)) }
-func (h *simHeap) Pop() any {
-	old := *h
-	x := old[len(old)-1]
-	*h = old[:len(old)-1]
-	return x
+
+// topSimilar returns the k recorded states with the highest cosine
+// similarity dots[i]/(qnorm*norms[i]), best first. It keeps a min-heap of
+// the best k written out by hand: container/heap's interface calls boxed
+// every item and cost a tenth of a proposal.
+func topSimilar(dots, norms []float32, qnorm float32, k int) []simItem {
+	h := make([]simItem, 0, k)
+	for i, d := range dots {
+		if d == 0 || norms[i] == 0 || k <= 0 {
+			continue
+		}
+		it := simItem{d / (qnorm * norms[i]), int32(i)}
+		if len(h) < k {
+			h = append(h, it)
+			for j := len(h) - 1; j > 0; { // sift up
+				parent := (j - 1) / 2
+				if !h[j].worse(h[parent]) {
+					break
+				}
+				h[j], h[parent] = h[parent], h[j]
+				j = parent
+			}
+			continue
+		}
+		if !h[0].worse(it) {
+			continue
+		}
+		h[0] = it
+		for j := 0; ; { // sift down
+			least, l, r := j, 2*j+1, 2*j+2
+			if l < len(h) && h[l].worse(h[least]) {
+				least = l
+			}
+			if r < len(h) && h[r].worse(h[least]) {
+				least = r
+			}
+			if least == j {
+				break
+			}
+			h[j], h[least] = h[least], h[j]
+			j = least
+		}
+	}
+	slices.SortFunc(h, func(a, b simItem) int {
+		switch {
+		case b.worse(a):
+			return -1
+		case a.worse(b):
+			return 1
+		}
+		return 0
+	})
+	return h
 }
 
 var _ search.Policy = (*Learned)(nil)

@@ -5,7 +5,6 @@ import (
 	"maps"
 	"math"
 	"slices"
-	"sort"
 	"strings"
 
 	"github.com/leanprove/leanprove/corpus"
@@ -67,6 +66,20 @@ const rankFeatures = 25
 type queryShape struct {
 	tokens    []int32 // goal shape tokens, as shapeStats ids
 	templater *templater
+	// headFit memoizes the naive Bayes score of the query's tokens per
+	// tactic name: a query's 250 candidates share a few dozen names.
+	headFit map[string]float64
+}
+
+// fitHead returns stats' score of the tactic name head against the query's
+// tokens, computed once per name.
+func (q *queryShape) fitHead(stats *shapeStats, head string) float64 {
+	if v, ok := q.headFit[head]; ok {
+		return v
+	}
+	v, _ := stats.score(head, q.tokens)
+	q.headFit[head] = v
+	return v
 }
 
 // features writes c's feature vector given the total neighbour weight, the
@@ -88,7 +101,7 @@ func (l *Learned) features(c *candidate, q *queryShape, total, headShare, headCo
 			shape = q.templater.template(c.tactic).abstractText()
 		}
 	}
-	headFit, _ := l.headStats.score(tacticHead(c.tactic), q.tokens)
+	headFit := q.fitHead(l.headStats, tacticHead(c.tactic))
 	shapeFit, _ := l.shapeStats.score(shape, q.tokens)
 	var gen [genCount]float64
 	gen[c.gen] = 1
@@ -123,8 +136,11 @@ func (l *Learned) features(c *candidate, q *queryShape, total, headShare, headCo
 
 // candidates gathers every candidate for s with its features.
 func (l *Learned) candidates(s search.State) ([]candidate, [][rankFeatures]float64) {
-	byTactic := map[string]int{}
-	var cands []candidate
+	// A query has about 250 candidates (the most seen is under 350):
+	// room for them up front spares a dozen copies of a growing slice.
+	const expected = 320
+	byTactic := make(map[string]int, expected)
+	cands := make([]candidate, 0, expected)
 	// get returns the candidate for tactic t, adding it if new. The pointer
 	// is valid until the next call (cands may grow).
 	get := func(t string) *candidate {
@@ -202,13 +218,14 @@ func (l *Learned) candidates(s search.State) ([]candidate, [][rankFeatures]float
 			}
 		}
 	}
-	q := &queryShape{}
+	q := &queryShape{headFit: make(map[string]float64, 64)}
 	if len(s.Goals) > 0 {
 		for _, st := range structuralCandidates(g) {
 			get(st.text).gen = st.gen
 		}
 		binders, consts := matcher.binders, matcher.consts
-		q = &queryShape{tokens: l.headStats.tokenIDs(goalShape(g, len(s.Goals))), templater: newTemplater(g.Hyps, binders, consts)}
+		q.tokens = l.headStats.tokenIDs(goalShape(g, len(s.Goals)))
+		q.templater = newTemplater(g.Hyps, binders, consts)
 		for i, c := range consts[:min(len(consts), constFills)] {
 			for _, sh := range l.constShapes {
 				cand := get(strings.ReplaceAll(sh.text, "◈", c))
@@ -272,11 +289,11 @@ func (l *Learned) score(s search.State) []scoredTactic {
 			out[i].share /= sum
 		}
 	}
-	sort.Slice(out, func(i, j int) bool {
-		if out[i].share != out[j].share {
-			return out[i].share > out[j].share
+	slices.SortFunc(out, func(a, b scoredTactic) int {
+		if c := cmp.Compare(b.share, a.share); c != 0 {
+			return c
 		}
-		return out[i].tactic < out[j].tactic
+		return strings.Compare(a.tactic, b.tactic)
 	})
 	return out
 }
