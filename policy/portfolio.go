@@ -16,7 +16,9 @@ import (
 // Every tactic it proposes exists in core Lean (no Mathlib): omega and
 // decide for arithmetic and decidable facts, simp and simp_all, rfl,
 // trivial, assumption, exact h for a hypothesis that matches the target,
-// intro with the binder names the target declares, constructor for ∧ and
+// intro with the names the target's binders declare (and names for their
+// proofs and the premises of its arrows: "intro x hx" for ∀ x ∈ s), intro h
+// for ¬ and ≠, constructor for ∧ and
 // ↔, cases on hypotheses that are ∧, ∨ or ∃, and induction on a natural
 // number finished by simp_all or omega. Priors are fixed weights, boosted
 // where the goal's shape makes a tactic likely; they are ranks more than
@@ -56,13 +58,18 @@ func (Portfolio) Propose(ctx context.Context, s search.State, k int) ([]search.C
 	if containsAny(target, "∧", "↔") {
 		boost("constructor", 0.15)
 	}
-	if strings.HasPrefix(target, "∀") || strings.Contains(target, "→") {
-		if names := binderNames(target); len(names) > 0 {
-			boost("intro "+strings.Join(names, " "), 0.25)
-		} else {
-			boost("intro", 0.2)
-		}
+	// The learned policy's intro reading (structural.go): binder names,
+	// a name for each bound's proof ("intro x hx" for ∀ x ∈ s), premises,
+	// ¬, ≠ and ⊆. Its first reading ranks as high as a matching
+	// hypothesis; the others follow.
+	intros := introTactics(target, localNames(g))
+	for i, t := range intros {
+		boost(t, 0.25/float64(i+1))
+	}
+	if len(intros) > 0 {
 		boost("intros", 0.05)
+	} else if strings.HasPrefix(target, "∀") {
+		boost("intro", 0.2) // binders introTactics could not read
 	}
 	if strings.HasPrefix(target, "∃") {
 		boost("refine ⟨?_, ?_⟩", 0.08)
@@ -95,30 +102,6 @@ func (Portfolio) Propose(ctx context.Context, s search.State, k int) ([]search.C
 		out = out[:k]
 	}
 	return out, nil
-}
-
-// binderNames returns the names a leading ∀ binds ("∀ (a b : Nat) (c : T),"
-// or "∀ x y, …"), or nil when the target does not start with one.
-func binderNames(target string) []string {
-	rest, ok := strings.CutPrefix(target, "∀")
-	if !ok {
-		return nil
-	}
-	head, _, ok := strings.Cut(rest, ",")
-	if !ok {
-		return nil
-	}
-	var names []string
-	for _, group := range strings.FieldsFunc(head, func(r rune) bool { return r == '(' || r == ')' || r == '{' || r == '}' || r == '[' || r == ']' }) {
-		vars, _, _ := strings.Cut(group, ":")
-		for _, v := range strings.Fields(vars) {
-			if v == "_" || strings.ContainsAny(v, "✝") {
-				continue
-			}
-			names = append(names, v)
-		}
-	}
-	return names
 }
 
 func containsAny(s string, subs ...string) bool {

@@ -2,7 +2,6 @@ package policy
 
 import (
 	"context"
-	"strings"
 	"testing"
 
 	"github.com/leanprove/leanprove/search"
@@ -16,6 +15,10 @@ func TestPortfolioRanksByGoalShape(t *testing.T) {
 	}{
 		{"hypothesis matches target", "n : Nat\nh : n + 1 = 5\n⊢ n + 1 = 5", "exact h"},
 		{"binders are introduced by name", "⊢ ∀ (a b : Nat), a + b = b + a", "intro a b"},
+		{"a bounded binder and its proof", "s : Set ℕ\n⊢ ∀ x ∈ s, x = x", "intro x hx"},
+		{"an arrow's premise", "p q : Prop\n⊢ p → q → p", "intro h h'"},
+		{"a negation", "p : Prop\n⊢ ¬(p ∧ ¬p)", "intro h"},
+		{"the names before an instance binder", "⊢ ∀ {α : Type} [inst : Inhabited α], True", "intro α"},
 		{"arithmetic goes to omega", "a b : Int\n⊢ a + b - b = a", "omega"},
 		{"conjunctions split", "⊢ True ∧ True", "constructor"},
 		{"a false hypothesis", "h : False\n⊢ 1 = 2", "contradiction"},
@@ -48,20 +51,5 @@ func TestPortfolioRespectsK(t *testing.T) {
 	}
 	if cs, _ := (Portfolio{}).Propose(context.Background(), search.State{}, 3); len(cs) != 0 {
 		t.Errorf("no goals gave %v", cs)
-	}
-}
-
-func TestBinderNames(t *testing.T) {
-	tests := map[string]string{
-		"∀ (a b : Nat) (c : Int), a = a":          "a b c",
-		"∀ x y, x = y":                            "x y",
-		"∀ {α : Type} [inst : Inhabited α], True": "α inst",
-		"a = b": "",
-	}
-	for target, want := range tests {
-		got := binderNames(target)
-		if s := strings.Join(got, " "); s != want {
-			t.Errorf("binderNames(%q) = %q, want %q", target, s, want)
-		}
 	}
 }
