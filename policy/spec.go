@@ -21,13 +21,13 @@ type SpecEnv struct {
 	Sanitize leanrpc.SanitizeOptions
 }
 
-// FromSpec builds a policy from a command-line spec: "frequency",
-// "learned:PATH", "llm:MODEL@URL", or several joined by "+" (a Mixture with
-// equal weights). The result is always a Mixture, so every tactic is
+// FromSpec builds a policy from a command-line spec: "portfolio",
+// "frequency", "learned:PATH", "llm:MODEL@URL", or several joined by "+" (a
+// Mixture with equal weights). The result is always a Mixture, so every tactic is
 // sanitized.
 func FromSpec(spec string, env SpecEnv) (search.Policy, error) {
 	if strings.TrimSpace(spec) == "" {
-		return nil, fmt.Errorf("%w: empty (want frequency, learned:PATH, llm:MODEL@URL or A+B)", ErrBadSpec)
+		return nil, fmt.Errorf("%w: empty (want portfolio, frequency, learned:PATH, llm:MODEL@URL or A+B)", ErrBadSpec)
 	}
 	mix := &Mixture{Sanitize: env.Sanitize}
 	for _, part := range strings.Split(spec, "+") {
@@ -43,6 +43,8 @@ func FromSpec(spec string, env SpecEnv) (search.Policy, error) {
 func fromPart(part string, env SpecEnv) (search.Policy, error) {
 	kind, arg, _ := strings.Cut(part, ":")
 	switch kind {
+	case "portfolio":
+		return NewPortfolio(), nil
 	case "frequency":
 		if env.Train == nil {
 			return nil, fmt.Errorf("%w: frequency needs training traces", ErrBadSpec)
@@ -66,5 +68,5 @@ func fromPart(part string, env SpecEnv) (search.Policy, error) {
 		cfg.Model, cfg.BaseURL = model, url
 		return NewLLM(cfg, env.Getenv)
 	}
-	return nil, fmt.Errorf("%w: unknown policy %q (want frequency, learned:PATH, llm:MODEL@URL, joined by +)", ErrBadSpec, part)
+	return nil, fmt.Errorf("%w: unknown policy %q (want portfolio, frequency, learned:PATH, llm:MODEL@URL, joined by +)", ErrBadSpec, part)
 }

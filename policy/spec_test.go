@@ -19,7 +19,7 @@ func TestFromSpec(t *testing.T) {
 		Train:  func() ([]policy.Example, error) { return smallExamples(), nil },
 		Getenv: func(string) string { return "" },
 	}
-	good := []string{"frequency", "learned:" + model, "learned:" + model + "+frequency", "llm:qwen@http://127.0.0.1:1/v1"}
+	good := []string{"portfolio", "portfolio+learned:" + model, "frequency", "learned:" + model, "learned:" + model + "+frequency", "llm:qwen@http://127.0.0.1:1/v1"}
 	for _, spec := range good {
 		p, err := policy.FromSpec(spec, env)
 		if err != nil {

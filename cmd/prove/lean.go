@@ -118,28 +118,18 @@ func (b *leanBackend) policy(spec, root string) (search.Policy, error) {
 	return p, nil
 }
 
-// buildPolicy reads a policy spec: parts joined by "+", each "portfolio"
-// (core-Lean tactics ranked by goal shape, no training needed) or anything
-// policy.FromSpec reads. The parts are mixed, and every tactic sanitized
-// with san, the options the Lean session applies too (a stricter sanitizer
-// here would silently undo --allow-native-decide).
+// buildPolicy reads a policy spec (policy.FromSpec: portfolio, learned,
+// llm and their mixtures). Every tactic is sanitized with san, the options
+// the Lean session applies too (a stricter sanitizer here would silently
+// undo --allow-native-decide).
 func buildPolicy(spec string, llm llmFlags, san leanrpc.SanitizeOptions) (search.Policy, error) {
-	mix := &policy.Mixture{Sanitize: san}
 	env := llm.specEnv(nil)
 	env.Sanitize = san
-	for _, part := range strings.Split(spec, "+") {
-		part = strings.TrimSpace(part)
-		if part == "portfolio" {
-			mix.Policies = append(mix.Policies, policy.NewPortfolio())
-			continue
-		}
-		p, err := policy.FromSpec(part, env)
-		if err != nil {
-			return nil, usagef("--policy %q: %v", spec, err)
-		}
-		mix.Policies = append(mix.Policies, p)
+	p, err := policy.FromSpec(spec, env)
+	if err != nil {
+		return nil, usagef("--policy %q: %v", spec, err)
 	}
-	return mix, nil
+	return p, nil
 }
 
 // withPremises mixes the policy.Premises of the target's context (the

@@ -114,7 +114,7 @@ func runPolicyEval(ctx context.Context, e *env, args []string) error {
 	fs := newFlagSet(e, "policy eval")
 	var tf traceFlags
 	tf.register(fs, "dev")
-	spec := fs.String("policy", "", "policy spec: frequency, learned:MODEL, llm:MODEL@URL, or A+B (required)")
+	spec := fs.String("policy", "", "policy spec: portfolio, frequency, learned:MODEL, llm:MODEL@URL, or A+B (required)")
 	k := fs.Int("k", 10, "candidates asked for; top10 in the output is top-k")
 	var llm llmFlags
 	llm.register(fs)
