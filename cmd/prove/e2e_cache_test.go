@@ -128,12 +128,7 @@ func TestBatchReusesLeanOutcomes(t *testing.T) {
 // verification on Lean rejects it: a wrong cache entry can cost time,
 // never produce a false "proved".
 func TestBatchWrongCacheEntryIsNotAProof(t *testing.T) {
-	dir := leanProject(t, map[string]string{
-		"Demo.lean":        cacheLean,
-		"Demo/Helper.lean": "theorem helper : True := trivial\n",
-	}, batchScript)
-	db := filepath.Join(t.TempDir(), "runs.db")
-	poisonCache(t, dir, db, "three", search.State{Goals: []string{"⊢ 1 = 2"}})
+	dir, db := poisonedProject(t)
 
 	c := batchWithLog(t, "poisoned", "batch", "--project", dir, "--db", db, "--expansions", "10", filepath.Join(dir, "Demo.lean"))
 	if c.verifies != 3 {
@@ -190,12 +185,7 @@ func TestProveReusesLeanOutcomes(t *testing.T) {
 // the key single-theorem prove uses make its search believe it proved
 // "three", and the verification on Lean rejects the proof.
 func TestProveWrongCacheEntryIsNotAProof(t *testing.T) {
-	dir := leanProject(t, map[string]string{
-		"Demo.lean":        cacheLean,
-		"Demo/Helper.lean": "theorem helper : True := trivial\n",
-	}, batchScript)
-	db := filepath.Join(t.TempDir(), "runs.db")
-	poisonCache(t, dir, db, "three", search.State{Goals: []string{"⊢ 1 = 2"}})
+	dir, db := poisonedProject(t)
 
 	code, stdout, stderr, c := cliWithLog(t, "poisoned", "--theorem", "three", "--project", dir, "--db", db, "--expansions", "10")
 	if code != 1 || !strings.Contains(stdout, "proof rejected on verification") {
@@ -236,6 +226,20 @@ func TestProveStoreThatCannotOpenFailsBeforeSearch(t *testing.T) {
 			}
 		})
 	}
+}
+
+// poisonedProject writes the cache tests' project and a store whose cache
+// claims that every finishing tactic closes "three" (1 = 2, which nothing
+// closes), under the key batch and prove use for it.
+func poisonedProject(t *testing.T) (dir, db string) {
+	t.Helper()
+	dir = leanProject(t, map[string]string{
+		"Demo.lean":        cacheLean,
+		"Demo/Helper.lean": "theorem helper : True := trivial\n",
+	}, batchScript)
+	db = filepath.Join(t.TempDir(), "runs.db")
+	poisonCache(t, dir, db, "three", search.State{Goals: []string{"⊢ 1 = 2"}})
+	return dir, db
 }
 
 // assertRejectedOnVerification checks that the store's only run records
