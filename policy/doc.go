@@ -30,8 +30,10 @@
 //     probability. It trains in a few seconds on the shared
 //     traces and is saved to one file with a version header (modelfile.go).
 //   - Portfolio (portfolio.go) needs no training: core-Lean tactics (omega,
-//     decide, simp, intro with the target's binder names, constructor,
-//     exact h, cases, induction) ranked by the shape of the first goal.
+//     decide, simp, intro with the names the target's binders and premises
+//     get (read as the learned policy reads them, structural.go),
+//     constructor, exact h, cases, induction) ranked by the shape of the
+//     first goal.
 //   - Premises (premises.go, premiseparse.go) cites the project's own
 //     earlier lemmas: ranked by a wildcard match of their conclusion with
 //     the goal plus TF-IDF, applied with hypotheses filled from the goal;
@@ -47,5 +49,7 @@
 //     how many of them any policy learned from the same training data could
 //     match at all.
 //   - FromSpec (spec.go) builds a policy from a command-line spec such as
-//     "learned:model.bin+llm:qwen@http://localhost:8000/v1".
+//     "portfolio+learned:model.bin" or
+//     "learned:model.bin+llm:qwen@http://localhost:8000/v1"; prove, policy
+//     eval and bench all read specs with it.
 package policy
