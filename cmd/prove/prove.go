@@ -127,7 +127,7 @@ func runProve(ctx context.Context, e *env, args []string) error {
 	write := fs.Bool("write", false, "replace the theorem's proof body in its file with the proof found")
 	asJSON := fs.Bool("json", false, "print the result as one JSON object")
 	tree := fs.String("tree", "", "write the search graph to this file (Graphviz DOT for .dot/.gv, JSON otherwise)")
-	db := fs.String("db", "", "bbolt store for the result (and a proof's steps, for prove policy train --from-db) and for Lean's (state, tactic) outcomes, which runs on it reuse under the same toolchain, manifest, imported files, context and Lean settings; opened before searching, so a store that cannot be opened (in use by another process, a missing folder) fails the run before any search")
+	db := fs.String("db", "", "bbolt store that records the result (and a proof's steps, for prove policy train --from-db) and keeps Lean's (state, tactic) outcomes for later runs in the same environment; it is opened before the search, so a store in use by another process fails the run at once")
 	var pf proveFlags
 	pf.register(fs)
 	if err := parseFlags(fs, args); err != nil {
