@@ -59,7 +59,7 @@ type LearnedParams struct {
 
 func (p LearnedParams) withDefaults() LearnedParams {
 	if p.Neighbors <= 0 {
-		p.Neighbors = 96
+		p.Neighbors = 32
 	}
 	if p.Sharpen <= 0 {
 		p.Sharpen = 3
