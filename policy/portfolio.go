@@ -2,7 +2,6 @@ package policy
 
 import (
 	"context"
-	"sort"
 	"strings"
 
 	"github.com/leanprove/leanprove/search"
@@ -92,16 +91,7 @@ func (Portfolio) Propose(ctx context.Context, s search.State, k int) ([]search.C
 	for t, p := range w {
 		out = append(out, search.Candidate{Tactic: t, Prior: p})
 	}
-	sort.Slice(out, func(i, j int) bool {
-		if out[i].Prior != out[j].Prior {
-			return out[i].Prior > out[j].Prior
-		}
-		return out[i].Tactic < out[j].Tactic
-	})
-	if len(out) > k {
-		out = out[:k]
-	}
-	return out, nil
+	return bestCandidates(out, k), nil
 }
 
 func containsAny(s string, subs ...string) bool {

@@ -162,16 +162,7 @@ func (p *Premises) Propose(ctx context.Context, s search.State, k int) ([]search
 		decay := 1 / float64(r+1)
 		p.tactics(pr, sc, hyps, decay, add)
 	}
-	sort.SliceStable(out, func(i, j int) bool {
-		if out[i].Prior != out[j].Prior {
-			return out[i].Prior > out[j].Prior
-		}
-		return out[i].Tactic < out[j].Tactic
-	})
-	if len(out) > k {
-		out = out[:k]
-	}
-	return out, nil
+	return bestCandidates(out, k), nil
 }
 
 type goalHyp struct {

@@ -130,7 +130,7 @@ func runPolicyEval(ctx context.Context, e *env, args []string) error {
 		return err
 	}
 	if *spec == "" {
-		return usagef("--policy SPEC is required (frequency, learned:MODEL, llm:MODEL@URL, A+B)")
+		return usagef("--policy SPEC is required (portfolio, frequency, learned:MODEL, llm:MODEL@URL, A+B)")
 	}
 	if *k <= 0 {
 		return usagef("--k must be positive, got %d", *k)
