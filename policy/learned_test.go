@@ -5,6 +5,7 @@ import (
 	"context"
 	"errors"
 	"path/filepath"
+	"reflect"
 	"strings"
 	"testing"
 	"time"
@@ -154,6 +155,15 @@ func TestFrequencyAndEvaluate(t *testing.T) {
 	}
 	if m.N != 7 || m.Top1 != 2.0/7 || m.TopK != 2.0/7 {
 		t.Errorf("metrics %+v, want n=7 top1=top10=2/7", m)
+	}
+	wantHeads := map[string]policy.HeadMetrics{
+		"exact":       {N: 3},
+		"rfl":         {N: 1},
+		"simp":        {N: 2, Top1: 1, TopK: 1}, // the frequency policy's one proposal
+		"constructor": {N: 1},
+	}
+	if !reflect.DeepEqual(m.ByHead, wantHeads) {
+		t.Errorf("by head %+v, want %+v", m.ByHead, wantHeads)
 	}
 	bad := search.PolicyFunc(func(context.Context, search.State, int) ([]search.Candidate, error) {
 		return nil, errors.New("boom")

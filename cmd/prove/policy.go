@@ -1,9 +1,13 @@
 package main
 
 import (
+	"cmp"
 	"context"
 	"fmt"
+	"io"
+	"maps"
 	"os"
+	"slices"
 	"strings"
 	"time"
 
@@ -108,6 +112,9 @@ type evalReport struct {
 	// Ceiling, with --ceiling: how much of the examples a policy trained
 	// on the train part could match at all.
 	Ceiling *policy.Ceiling `json:"ceiling,omitempty"`
+	// ByHead, with --by-head: the accuracies per first word of the
+	// recorded tactic.
+	ByHead map[string]policy.HeadMetrics `json:"by_head,omitempty"`
 }
 
 func runPolicyEval(ctx context.Context, e *env, args []string) error {
@@ -120,6 +127,7 @@ func runPolicyEval(ctx context.Context, e *env, args []string) error {
 	llm.register(fs)
 	asJSON := fs.Bool("json", false, "print one JSON object")
 	ceiling := fs.Bool("ceiling", false, "also report the share of examples whose tactic uses only names found in the train part's tactics or its own state, and a shape some train tactic has: what any policy learned from that data could match")
+	byHead := fs.Bool("by-head", false, "also break the accuracies down by the recorded tactic's first word (rw, simp, exact, ...)")
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
@@ -152,6 +160,9 @@ func runPolicyEval(ctx context.Context, e *env, args []string) error {
 		c := policy.MeasureCeiling(policy.ExamplesFrom(train), policy.ExamplesFrom(selected))
 		rep.Ceiling = &c
 	}
+	if *byHead {
+		rep.ByHead = m.ByHead
+	}
 	if *asJSON {
 		return writeJSON(e.stdout, rep)
 	}
@@ -161,7 +172,25 @@ func runPolicyEval(ctx context.Context, e *env, args []string) error {
 		fmt.Fprintf(e.stdout, "ceiling: names known %.1f%%, shape known %.1f%%, both %.1f%%\n",
 			100*c.NamesKnown, 100*c.ShapeKnown, 100*c.Reachable)
 	}
+	if *byHead {
+		printByHead(e.stdout, m.ByHead, *k)
+	}
 	return nil
+}
+
+// printByHead prints the per-head accuracies, the most common heads first.
+func printByHead(w io.Writer, byHead map[string]policy.HeadMetrics, k int) {
+	heads := slices.SortedFunc(maps.Keys(byHead), func(a, b string) int {
+		if c := cmp.Compare(byHead[b].N, byHead[a].N); c != 0 {
+			return c
+		}
+		return strings.Compare(a, b)
+	})
+	fmt.Fprintf(w, "%-16s %6s %7s %7s\n", "tactic", "n", "top-1", fmt.Sprintf("top-%d", k))
+	for _, h := range heads {
+		m := byHead[h]
+		fmt.Fprintf(w, "%-16s %6d %6.1f%% %6.1f%%\n", h, m.N, 100*m.Top1, 100*m.TopK)
+	}
 }
 
 // llmFlags are the settings of llm: policy parts.

@@ -3,6 +3,7 @@ package main
 import (
 	"encoding/json"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 )
@@ -82,5 +83,43 @@ func TestPolicyUsageErrors(t *testing.T) {
 		if code != 2 || !strings.Contains(errs, tt.mention) {
 			t.Errorf("%v: exit %d stderr %q; want 2 mentioning %q", tt.args, code, errs, tt.mention)
 		}
+	}
+}
+
+// TestPolicyEvalByHead checks --by-head: a model evaluated on its own
+// training data hits every step, and the breakdown counts each head's
+// steps (the fixture has two exact steps and one each of intro, simp and
+// constructor).
+func TestPolicyEvalByHead(t *testing.T) {
+	model := filepath.Join(t.TempDir(), "m.model")
+	if code, _, errs := runCLI(t, "policy", "train", "--traces", fixture("dojo.json"), "--split", "all", "--out", model); code != 0 {
+		t.Fatalf("train exit %d: %s", code, errs)
+	}
+	args := []string{"policy", "eval", "--policy", "learned:" + model, "--traces", fixture("dojo.json"), "--split", "all", "--by-head"}
+	code, out, errs := runCLI(t, append(args, "--json")...)
+	if code != 0 {
+		t.Fatalf("eval exit %d: %s", code, errs)
+	}
+	var rep struct {
+		ByHead map[string]struct {
+			N    int     `json:"n"`
+			Top1 float64 `json:"top1"`
+		} `json:"by_head"`
+	}
+	if err := json.Unmarshal([]byte(out), &rep); err != nil {
+		t.Fatalf("%v in %q", err, out)
+	}
+	wantN := map[string]int{"exact": 2, "intro": 1, "simp": 1, "constructor": 1}
+	if len(rep.ByHead) != len(wantN) {
+		t.Errorf("by_head %+v, want the heads %v", rep.ByHead, wantN)
+	}
+	for head, n := range wantN {
+		if got := rep.ByHead[head]; got.N != n || got.Top1 != 1 {
+			t.Errorf("by_head[%s] = %+v, want n %d and top1 1", head, got, n)
+		}
+	}
+	code, out, _ = runCLI(t, args...)
+	if code != 0 || !regexp.MustCompile(`(?m)^exact +2 +100\.0% +100\.0%$`).MatchString(out) {
+		t.Errorf("text report (exit %d) has no row for exact: %q", code, out)
 	}
 }
