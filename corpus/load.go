@@ -70,7 +70,7 @@ func LoadReader(name string, r io.Reader, opts Options) (*LoadResult, error) {
 	case trimmed[0] == '[':
 		err = l.array(data)
 	case trimmed[0] == '{':
-		if firstLineIsJSON(trimmed) {
+		if isJSONLines(trimmed) {
 			err = l.lines(data)
 		} else {
 			err = l.object(data)
@@ -125,7 +125,11 @@ func (l *loader) object(data []byte) error {
 	if err := json.Unmarshal(data, &obj); err != nil {
 		return fmt.Errorf("%s: %s: %w", l.name, describeJSONError(data, err), ErrMalformed)
 	}
-	if _, ok := obj["full_name"]; ok {
+	switch recordKind(obj) {
+	case kindPair:
+		// One step pair alone: a JSON-lines file of one line.
+		return l.lines(data)
+	case kindTheorem:
 		th, err := decodeTheorem(data, "")
 		if err != nil {
 			return l.bad("record 0"+nameHint(data), err)
@@ -166,11 +170,7 @@ func (l *loader) lines(data []byte) error {
 			}
 			continue
 		}
-		_, isTheorem := keys["traced_tactics"]
-		if _, ok := keys["steps"]; ok {
-			isTheorem = true
-		}
-		if isTheorem {
+		if recordKind(keys) != kindPair {
 			l.res.Format = "jsonl-theorems"
 			th, err := decodeTheorem(line, "")
 			if err != nil {
@@ -200,6 +200,9 @@ func (l *loader) lines(data []byte) error {
 			l.res.Theorems = append(l.res.Theorems, Theorem{FullName: p.Theorem, FilePath: p.File})
 		}
 		l.res.Theorems[i].Steps = append(l.res.Theorems[i].Steps, p.step())
+	}
+	if l.res.Format == "" && l.res.Skipped > 0 {
+		return fmt.Errorf("%s: no usable records, all %d malformed: %w", l.name, l.res.Skipped, ErrMalformed)
 	}
 	if l.res.Format == "" {
 		return fmt.Errorf("%s: no records: %w", l.name, ErrUnknownFormat)
@@ -340,11 +343,51 @@ func nameHint(raw []byte) string {
 	return " (" + n.FullName + ")"
 }
 
-// firstLineIsJSON reports whether the first line is a complete JSON value,
-// which tells JSON lines from one pretty-printed object.
-func firstLineIsJSON(data []byte) bool {
-	line, _, _ := bytes.Cut(data, []byte("\n"))
-	return json.Valid(bytes.TrimSpace(line))
+// isJSONLines tells JSON lines from one object, compact or pretty-printed.
+// A file that is one valid JSON value is one object (Load's object reader
+// hands a lone step pair to the lines reader). Otherwise it is JSON lines
+// when its first line is a complete value, or, when that line is broken,
+// when every non-blank line starts a record: the later lines of a
+// pretty-printed object start with a key or a closing brace instead.
+func isJSONLines(data []byte) bool {
+	if json.Valid(data) {
+		return false
+	}
+	first, _, _ := bytes.Cut(data, []byte("\n"))
+	if json.Valid(bytes.TrimSpace(first)) {
+		return true
+	}
+	for line := range bytes.SplitSeq(data, []byte("\n")) {
+		if line = bytes.TrimSpace(line); len(line) > 0 && line[0] != '{' {
+			return false
+		}
+	}
+	return true
+}
+
+type recordKindT int
+
+const (
+	kindMap     recordKindT = iota // an object mapping names to theorem records
+	kindTheorem                    // one theorem record
+	kindPair                       // one JSON-lines step pair
+)
+
+// recordKind says what the top-level keys of one JSON object make it. A
+// record with a step's fields is a pair; one with full_name or a list of
+// steps is a theorem (LeanDojo writes theorems with no tactic proof
+// without traced_tactics).
+func recordKind(keys map[string]json.RawMessage) recordKindT {
+	has := func(k string) bool { _, ok := keys[k]; return ok }
+	switch {
+	case has("traced_tactics") || has("steps"):
+		return kindTheorem
+	case has("tactic") || has("state_before") || has("state_after"):
+		return kindPair
+	case has("full_name"):
+		return kindTheorem
+	}
+	return kindMap
 }
 
 // describeJSONError adds the line of a syntax error to its message.

@@ -199,3 +199,60 @@ func TestLoadSkipsByteOrderMark(t *testing.T) {
 		})
 	}
 }
+
+// The layout is told by the whole file, not by its first line alone: a
+// compact (one-line) object of records is one object, a lone step pair is
+// JSON lines, and a JSON-lines file whose first line is broken is still
+// JSON lines, so the error names that line and --skip-bad skips it.
+func TestLoadTellsLayoutAndRecordKinds(t *testing.T) {
+	step := `"state_before": "⊢ True", "tactic": "trivial", "state_after": "no goals"`
+	tests := []struct {
+		name, text string
+		format     string
+		theorems   string // names, comma-separated, under SkipBad
+		steps      int
+		skipped    int
+		errMention string // without SkipBad; "" when it loads
+	}{
+		{"compact-map.json", `{"A.x": {"traced_tactics": [{` + step + `}]}, "A.y": {"traced_tactics": []}}` + "\n",
+			"leandojo", "A.x,A.y", 1, 0, ""},
+		{"one-pair.jsonl", `{"theorem": "P.one", ` + step + `}`, "jsonl-pairs", "P.one", 1, 0, ""},
+		{"one-pair-newline.jsonl", `{"theorem": "P.one", ` + step + "}\n", "jsonl-pairs", "P.one", 1, 0, ""},
+		{"broken-first.jsonl", `{"theorem": "P.broken", "state_bef` + "\n" + `{"theorem": "P.two", ` + step + "}\n",
+			"jsonl-pairs", "P.two", 1, 1, "line 1"},
+		{"two-on-a-line.jsonl", `{"theorem": "P.a", ` + step + `} {"theorem": "P.b", ` + step + "}\n" + `{"theorem": "P.c", ` + step + "}\n",
+			"jsonl-pairs", "P.c", 1, 1, "line 1"},
+		// LeanDojo writes a theorem without a tactic proof with no
+		// traced_tactics at all; as a JSON line it is a theorem, not a pair.
+		{"no-traced-tactics.jsonl", `{"full_name": "T.term", "file_path": "A.lean"}` + "\n" + `{"full_name": "T.a", "traced_tactics": [{` + step + "}]}\n",
+			"jsonl-theorems", "T.term,T.a", 1, 0, ""},
+		{"pretty-broken.json", "{\n  \"full_name\": \"A.t\",\n  \"traced_tactics\": [}\n}\n", "", "", 0, 0, "line 3"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			_, err := corpus.LoadReader(tt.name, strings.NewReader(tt.text), corpus.Options{})
+			switch {
+			case tt.errMention == "" && err != nil:
+				t.Fatalf("load: %v", err)
+			case tt.errMention != "" && (err == nil || !strings.Contains(err.Error(), tt.errMention) || !strings.Contains(err.Error(), tt.name)):
+				t.Fatalf("error %v, want one naming %s and %q", err, tt.name, tt.errMention)
+			}
+			if tt.format == "" {
+				return
+			}
+			res, err := corpus.LoadReader(tt.name, strings.NewReader(tt.text), corpus.Options{SkipBad: true})
+			if err != nil {
+				t.Fatalf("load --skip-bad: %v", err)
+			}
+			var names []string
+			for _, th := range res.Theorems {
+				names = append(names, th.FullName)
+			}
+			if res.Format != tt.format || strings.Join(names, ",") != tt.theorems ||
+				corpus.CountSteps(res.Theorems) != tt.steps || res.Skipped != tt.skipped {
+				t.Errorf("format %q theorems %v steps %d skipped %d; want %q %s %d %d",
+					res.Format, names, corpus.CountSteps(res.Theorems), res.Skipped, tt.format, tt.theorems, tt.steps, tt.skipped)
+			}
+		})
+	}
+}
