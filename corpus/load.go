@@ -8,6 +8,7 @@ import (
 	"io"
 	"os"
 	"sort"
+	"unicode/utf8"
 )
 
 // Options control Load.
@@ -63,6 +64,9 @@ func LoadReader(name string, r io.Reader, opts Options) (*LoadResult, error) {
 	// Drop a UTF-8 byte-order mark from the data itself, not only from the
 	// sniffed prefix: encoding/json rejects it.
 	data = bytes.TrimPrefix(data, []byte("\ufeff"))
+	if bytes.HasPrefix(data, []byte{0xff, 0xfe}) || bytes.HasPrefix(data, []byte{0xfe, 0xff}) {
+		return nil, fmt.Errorf("%s: UTF-16 text, want UTF-8 (convert it, e.g. iconv -f UTF-16 -t UTF-8): %w", name, ErrUnknownFormat)
+	}
 	trimmed := bytes.TrimLeft(data, " \t\r\n")
 	switch {
 	case len(trimmed) == 0:
@@ -235,6 +239,9 @@ type dojoStep struct {
 // decodeTheorem decodes one theorem record; defaultName names a record
 // without full_name (the key of an object of records).
 func decodeTheorem(raw []byte, defaultName string) (Theorem, error) {
+	if err := checkUTF8(raw); err != nil {
+		return Theorem{}, err
+	}
 	var d dojoTheorem
 	if err := json.Unmarshal(raw, &d); err != nil {
 		return Theorem{}, fmt.Errorf("%v: %w", err, ErrMalformed)
@@ -302,6 +309,9 @@ type pair struct {
 }
 
 func decodePair(raw []byte) (pair, error) {
+	if err := checkUTF8(raw); err != nil {
+		return pair{}, err
+	}
 	var p pair
 	if err := json.Unmarshal(raw, &p); err != nil {
 		return pair{}, fmt.Errorf("%v: %w", err, ErrMalformed)
@@ -401,4 +411,22 @@ func describeJSONError(data []byte, err error) string {
 		return fmt.Sprintf("line %d: %v", 1+bytes.Count(data[:min(int(te.Offset), len(data))], []byte("\n")), err)
 	}
 	return err.Error()
+}
+
+// checkUTF8 rejects a record that is not UTF-8: encoding/json would turn
+// each bad byte into U+FFFD without a word, changing the recorded goals and
+// tactics (a Latin-1 file, or a file cut inside a character).
+func checkUTF8(raw []byte) error {
+	if utf8.Valid(raw) {
+		return nil
+	}
+	at := 0
+	for at < len(raw) {
+		r, size := utf8.DecodeRune(raw[at:])
+		if r == utf8.RuneError && size == 1 {
+			break
+		}
+		at += size
+	}
+	return fmt.Errorf("invalid UTF-8 at byte %d of the record (trace files must be UTF-8): %w", at, ErrMalformed)
 }

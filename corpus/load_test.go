@@ -256,3 +256,46 @@ func TestLoadTellsLayoutAndRecordKinds(t *testing.T) {
 		})
 	}
 }
+
+// Bytes that are not UTF-8 would reach the goals and tactics as U+FFFD
+// without a word: such a record is malformed (skipped under SkipBad), and
+// a UTF-16 file is named as such.
+func TestLoadRejectsNonUTF8(t *testing.T) {
+	good := `{"theorem": "P.good", "state_before": "⊢ True", "tactic": "trivial", "state_after": "no goals"}`
+	latin1 := "{\"theorem\": \"P.latin1\", \"state_before\": \"x : \xe9\\n\u22a2 True\", \"tactic\": \"trivial\", \"state_after\": \"no goals\"}"
+	tests := []struct {
+		name, text string
+		want       error
+		mention    []string
+		kept       int // theorems under SkipBad; -1 when that fails too
+	}{
+		{"latin1.jsonl", good + "\n" + latin1 + "\n", corpus.ErrMalformed, []string{"line 2", "invalid UTF-8", "P.latin1"}, 1},
+		{"latin1.json", "[" + `{"full_name": "A.ok", "traced_tactics": []},` + "\n" +
+			"{\"full_name\": \"A.bad\", \"traced_tactics\": [{\"tactic\": \"simp [h\xe9]\", \"state_before\": \"\u22a2 True\", \"state_after\": \"no goals\"}]}]",
+			corpus.ErrMalformed, []string{"record 1", "invalid UTF-8"}, 1},
+		{"utf16.json", "\xff\xfe[\x00]\x00", corpus.ErrUnknownFormat, []string{"UTF-16"}, -1},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			_, err := corpus.LoadReader(tt.name, strings.NewReader(tt.text), corpus.Options{})
+			if !errors.Is(err, tt.want) {
+				t.Fatalf("err = %v, want %v", err, tt.want)
+			}
+			for _, m := range append(tt.mention, tt.name) {
+				if !strings.Contains(err.Error(), m) {
+					t.Errorf("error %q does not mention %q", err, m)
+				}
+			}
+			res, err := corpus.LoadReader(tt.name, strings.NewReader(tt.text), corpus.Options{SkipBad: true})
+			if tt.kept < 0 {
+				if err == nil {
+					t.Error("loaded under SkipBad")
+				}
+				return
+			}
+			if err != nil || len(res.Theorems) != tt.kept || res.Skipped != 1 {
+				t.Errorf("SkipBad: %v, kept %d skipped %d; want %d and 1", err, len(res.Theorems), res.Skipped, tt.kept)
+			}
+		})
+	}
+}
