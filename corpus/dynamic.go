@@ -42,7 +42,7 @@ func TraceDynamic(ctx context.Context, lean GoalReader, src *leanrpc.SourceFile)
 		}
 		th, err := traceDecl(ctx, lean, uri, src, d)
 		if err != nil {
-			return nil, fmt.Errorf("trace %s (%s:%d): %w", d.FullName, src.Path, d.Line, err)
+			return nil, fmt.Errorf("trace %s (%s:%d): %w", declName(d), src.Path, d.Line, err)
 		}
 		if len(th.Steps) > 0 {
 			out = append(out, th)
@@ -61,7 +61,7 @@ func traceDecl(ctx context.Context, lean GoalReader, uri string, src *leanrpc.So
 	if err := lean.WaitForDiagnostics(ctx, uri, version); err != nil {
 		return Theorem{}, err
 	}
-	th := Theorem{FullName: d.FullName, FilePath: src.Path, Statement: d.Statement,
+	th := Theorem{FullName: declName(d), FilePath: src.Path, Statement: d.Statement,
 		Start: [2]int{d.Line, 1}, End: [2]int{lineOf(src.Text, d.End), 1}}
 	for _, tac := range d.Tactics {
 		before, err := goalText(ctx, lean, uri, positionAt(text, tac.Start))

@@ -2,7 +2,9 @@ package corpus_test
 
 import (
 	"context"
+	"encoding/json"
 	"path/filepath"
+	"strings"
 	"testing"
 	"time"
 
@@ -76,5 +78,50 @@ func TestTraceDynamicAgainstFakeLean(t *testing.T) {
 	// last close is a notification the server may not have read yet).
 	if st := srv.Stats(); st.Opens != 3 || st.Closes < 2 {
 		t.Errorf("server saw %d opens, %d closes; want 3 opens, at least 2 closes", st.Opens, st.Closes)
+	}
+}
+
+// traceFixture traces testdata/lean-dyn/Dyn.lean against the fake server.
+func traceFixture(t *testing.T, script *leanrpctest.Script) []corpus.Theorem {
+	t.Helper()
+	conn, _ := leanrpctest.NewPipe(t, leanrpctest.PipeOptions{Options: leanrpctest.Options{Semantics: script}})
+	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+	defer cancel()
+	src, err := leanrpc.ParseFile(filepath.Join("testdata", "lean-dyn", "Dyn.lean"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	ths, err := corpus.TraceDynamic(ctx, conn, src)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return ths
+}
+
+// An example has no name in Lean, but a trace record needs one: Load
+// refuses a theorem without full_name, and the store keys by file and name,
+// so two examples of one file would overwrite each other.
+func TestTraceDynamicNamesExamples(t *testing.T) {
+	ths := traceFixture(t, &leanrpctest.Script{
+		Theorems: map[string]string{"*": "⊢ True"},
+		Steps:    []leanrpctest.ScriptStep{{State: "⊢ True", Tactic: "trivial", NewState: "no goals"}, {Tactic: "rfl", NewState: "no goals"}},
+	})
+	var lines strings.Builder
+	var names []string
+	for _, th := range ths {
+		names = append(names, th.FullName)
+		data, err := json.Marshal(th)
+		if err != nil {
+			t.Fatal(err)
+		}
+		lines.Write(append(data, '\n'))
+	}
+	if strings.Join(names, ",") != "Dyn.example@8,Dyn.example@11" {
+		t.Fatalf("traced %v, want the two examples named by namespace and line", names)
+	}
+	// What extract --dynamic writes loads back, one theorem per example.
+	res, err := corpus.LoadReader("traced.jsonl", strings.NewReader(lines.String()), corpus.Options{})
+	if err != nil || len(res.Theorems) != 2 || res.Theorems[0].Key() == res.Theorems[1].Key() {
+		t.Errorf("loading the traces back: %v, %+v", err, res)
 	}
 }

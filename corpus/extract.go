@@ -72,7 +72,7 @@ func ExtractStatic(ctx context.Context, roots []string, skipBad bool) (decls []S
 			if !d.IsTheorem() || !d.ByBlock || len(d.Tactics) == 0 {
 				continue
 			}
-			sd := StaticDecl{FullName: d.FullName, FilePath: path, Line: d.Line, Kind: d.Kind,
+			sd := StaticDecl{FullName: declName(&d), FilePath: path, Line: d.Line, Kind: d.Kind,
 				Statement: d.Statement, HasSorry: d.HasSorry}
 			for _, t := range d.Tactics {
 				sd.Tactics = append(sd.Tactics, t.Text)
@@ -81,4 +81,19 @@ func ExtractStatic(ctx context.Context, roots []string, skipBad bool) (decls []S
 		}
 	}
 	return decls, skipped, nil
+}
+
+// declName is the name a declaration's records carry. An example has none
+// in Lean; records need one (Load refuses a theorem without a name, and
+// the store keys theorems by file and name), so an example is named after
+// its namespace and line: Dyn.example@8.
+func declName(d *leanrpc.Decl) string {
+	if d.FullName != "" {
+		return d.FullName
+	}
+	name := fmt.Sprintf("example@%d", d.Line)
+	if d.Namespace != "" {
+		name = d.Namespace + "." + name
+	}
+	return name
 }

@@ -41,3 +41,18 @@ func TestExtractStatic(t *testing.T) {
 		t.Error("missing root accepted")
 	}
 }
+
+// Examples get the name traces use (see TraceDynamic): namespace and line.
+func TestExtractStaticNamesExamples(t *testing.T) {
+	decls, _, err := corpus.ExtractStatic(context.Background(), []string{filepath.Join("testdata", "lean-dyn")}, false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var names []string
+	for _, d := range decls {
+		names = append(names, d.FullName)
+	}
+	if want := "Dyn.two_lines,Dyn.example@8,Dyn.example@11"; strings.Join(names, ",") != want {
+		t.Errorf("names %v, want %s", names, want)
+	}
+}
