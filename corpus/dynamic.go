@@ -76,7 +76,9 @@ func traceDecl(ctx context.Context, lean GoalReader, uri string, src *leanrpc.So
 			// Unreadable, nothing to prove, or the tactic did not run.
 			continue
 		}
-		th.Steps = append(th.Steps, Step{Tactic: NormalizeTactic(tac.Text), StateBefore: before, StateAfter: after})
+		// The step as Lean reads it: a calc or a focused block spread over
+		// lines means nothing once its lines are joined into one.
+		th.Steps = append(th.Steps, Step{Tactic: tac.Normalized(), StateBefore: before, StateAfter: after})
 	}
 	return th, nil
 }

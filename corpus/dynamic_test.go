@@ -125,3 +125,26 @@ func TestTraceDynamicNamesExamples(t *testing.T) {
 		t.Errorf("loading the traces back: %v, %+v", err, res)
 	}
 }
+
+// A step spread over lines is recorded as Lean reads it: joined into one
+// line, a calc or a focused block is no longer the same tactic (or any).
+func TestTraceDynamicKeepsMultilineSteps(t *testing.T) {
+	const (
+		root = "p q : Prop\nhp : p\nhq : q\n⊢ p ∧ q"
+		left = "p q : Prop\nhp : p\nhq : q\n⊢ p"
+	)
+	refine := "refine ⟨?_,\n    hq⟩"
+	ths := traceFixture(t, &leanrpctest.Script{
+		Theorems: map[string]string{"Dyn.two_lines": root},
+		Steps: []leanrpctest.ScriptStep{
+			{State: root, Tactic: refine, NewState: left},
+			{State: left, Tactic: "exact hp", NewState: "no goals"},
+		},
+	})
+	if len(ths) != 1 || len(ths[0].Steps) != 2 {
+		t.Fatalf("traced %+v, want Dyn.two_lines with two steps", ths)
+	}
+	if got := ths[0].Steps[0].Tactic; got != refine {
+		t.Errorf("first step %q, want %q", got, refine)
+	}
+}
