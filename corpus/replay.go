@@ -13,6 +13,12 @@ import (
 // after NormalizeTactic) and yields the recorded next state; "no goals"
 // yields search.OutcomeProved. Anything else is search.OutcomeError.
 //
+// A state of several goals also takes a tactic recorded on its first goal
+// alone, as Lean does: the tactic runs on the main goal and the other goals
+// follow its result. The traces record the steps under a focusing dot,
+// case or next with the focused goal as the whole state, so without this
+// no proof that splits into goals would replay.
+//
 // When two recordings disagree on the result of the same tactic in the same
 // state (the goal text hides some context), the first one loaded wins.
 // Replay is read-only after NewReplay and safe for concurrent use.
@@ -60,17 +66,26 @@ func (r *Replay) Apply(ctx context.Context, s search.State, tactic string) (sear
 	if err := ctx.Err(); err != nil {
 		return search.Step{}, err
 	}
-	m, ok := r.next[StateKey(s)]
-	if !ok {
+	tac := NormalizeTactic(tactic)
+	m, whole := r.next[StateKey(s)]
+	if st, ok := m[tac]; ok {
+		// Hand out a copy so callers may not alias the recorded goals.
+		st.State.Goals = append([]string(nil), st.State.Goals...)
+		return st, nil
+	}
+	var main map[string]search.Step
+	if len(s.Goals) > 1 {
+		main = r.next[normalizeGoal(s.Goals[0])]
+		if st, ok := main[tac]; ok {
+			// On the main goal; the others stay, after its result.
+			goals := append(append([]string(nil), st.State.Goals...), s.Goals[1:]...)
+			return search.Step{Outcome: search.OutcomeGoals, State: search.State{Goals: goals}}, nil
+		}
+	}
+	if !whole && main == nil {
 		return search.Step{Outcome: search.OutcomeError, Message: "replay: state not in any recorded proof"}, nil
 	}
-	st, ok := m[NormalizeTactic(tactic)]
-	if !ok {
-		return search.Step{Outcome: search.OutcomeError, Message: fmt.Sprintf("replay: tactic %q was not recorded in this state", tactic)}, nil
-	}
-	// Hand out a copy so callers may not alias the recorded goals.
-	st.State.Goals = append([]string(nil), st.State.Goals...)
-	return st, nil
+	return search.Step{Outcome: search.OutcomeError, Message: fmt.Sprintf("replay: tactic %q was not recorded in this state", tactic)}, nil
 }
 
 // Root is the state a theorem's proof starts from: the state before its first
@@ -84,7 +99,8 @@ func Root(th Theorem) (root search.State, ok bool) {
 
 // Replayable reports whether the recorded proof of th, replayed step by step
 // through r from Root, reaches "no goals": the upper bound of what a search
-// over r can rediscover (nested by-blocks and focusing dots leave some
+// over r can rediscover (a step recorded inside a nested by-block, whose
+// goal never is the main goal of the proof's own states, leaves some
 // recorded proofs without a linear path).
 func (r *Replay) Replayable(ctx context.Context, th Theorem) bool {
 	root, ok := Root(th)

@@ -3,6 +3,7 @@ package corpus_test
 import (
 	"context"
 	"path/filepath"
+	"strings"
 	"testing"
 
 	"github.com/leanprove/leanprove/corpus"
@@ -113,5 +114,61 @@ func TestSharedTracesReplayable(t *testing.T) {
 	t.Logf("%d of %d theorems with steps replay to no goals", ok, with)
 	if ok < with/2 {
 		t.Errorf("only %d of %d recorded proofs replay; state keys or parsing are wrong", ok, with)
+	}
+}
+
+// A proof that splits into goals is recorded with each focused goal as the
+// whole state (LeanDojo traces the steps under "·" that way). Lean runs a
+// tactic on the main goal and keeps the others after its result; so does
+// Replay, or no such proof would replay and bench's ceiling would leave out
+// every proof with a case split.
+func TestReplayFocusesOnTheMainGoal(t *testing.T) {
+	const (
+		root = "h : p ∨ q\n⊢ r"
+		inl  = "case inl\nh : p\n⊢ r"
+		inr  = "case inr\nh : q\n⊢ r"
+	)
+	th := corpus.Theorem{FullName: "T.cases", Steps: []corpus.Step{
+		{Tactic: "rcases h with h | h", StateBefore: root, StateAfter: inl + "\n\n" + inr},
+		{Tactic: "exact f h", StateBefore: inl, StateAfter: "no goals"},
+		{Tactic: "apply g", StateBefore: inr, StateAfter: "case inr\nh : q\n⊢ s"},
+		{Tactic: "exact k h", StateBefore: "case inr\nh : q\n⊢ s", StateAfter: "no goals"},
+	}}
+	r := corpus.NewReplay([]corpus.Theorem{th})
+	both := corpus.ParseState(inl + "\n\n" + inr)
+	tests := []struct {
+		name    string
+		state   search.State
+		tactic  string
+		outcome search.Outcome
+		goals   []string
+		message string
+	}{
+		{"closes the main goal, the other stays", both, "exact f h", search.OutcomeGoals, []string{inr}, ""},
+		{"main goal's result goes first", corpus.ParseState(inr + "\n\n" + inl), "apply g", search.OutcomeGoals,
+			[]string{"case inr\nh : q\n⊢ s", inl}, ""},
+		{"the second goal is not the main one", both, "apply g", search.OutcomeError, nil, "not recorded in this state"},
+		{"main goal unrecorded", corpus.ParseState("⊢ False\n\n" + inr), "exact f h", search.OutcomeError, nil, "state not in any recorded proof"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			st, err := r.Apply(context.Background(), tt.state, tt.tactic)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if st.Outcome != tt.outcome || strings.Join(st.State.Goals, "|") != strings.Join(tt.goals, "|") ||
+				!strings.Contains(st.Message, tt.message) {
+				t.Errorf("got %v %q (%q), want %v %q (%q)", st.Outcome, st.State.Goals, st.Message, tt.outcome, tt.goals, tt.message)
+			}
+		})
+	}
+	if !r.Replayable(context.Background(), th) {
+		t.Error("the recorded proof does not replay")
+	}
+	// The caller may not alias the state it passed in.
+	st, _ := r.Apply(context.Background(), both, "exact f h")
+	st.State.Goals[0] = "changed"
+	if both.Goals[1] != inr {
+		t.Error("Apply aliased the caller's goals")
 	}
 }
