@@ -87,6 +87,8 @@ func runBench(ctx context.Context, e *env, args []string) error {
 		return usagef("--calls must not be negative, got %d", *calls)
 	case *wall <= 0:
 		return usagef("--wall must be positive, got %v", *wall)
+	case *limit < 0:
+		return usagef("--limit must not be negative, got %d (0 benches every theorem)", *limit)
 	}
 	if *calls == 0 {
 		*calls = *budget * *candidates

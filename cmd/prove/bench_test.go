@@ -97,6 +97,8 @@ func TestBenchUsageErrors(t *testing.T) {
 		{[]string{"bench", "--traces", fixture("dojo.json"), "--workers", "0"}, "--workers"},
 		{[]string{"bench", "--traces", fixture("dojo.json"), "--policy", "llm:nourl"}, "llm:MODEL@URL"},
 		{[]string{"bench", "--traces", fixture("nope.json")}, "nope.json"},
+		{[]string{"bench", "--traces", fixture("dojo.json"), "--limit", "-1"}, "--limit"},
+		{[]string{"bench", "--traces", fixture("dojo.json"), "--traces", fixture("bad.json")}, "bad.json: record 1"},
 	}
 	for _, tt := range tests {
 		code, _, errs := runCLI(t, tt.args...)
