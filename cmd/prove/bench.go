@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"runtime/debug"
+	"slices"
 	"strconv"
 	"time"
 
@@ -96,6 +97,12 @@ func runBench(ctx context.Context, e *env, args []string) error {
 	all, selected, train, _, err := tf.load()
 	if err != nil {
 		return err
+	}
+	if !slices.ContainsFunc(selected, func(th corpus.Theorem) bool { return len(th.Steps) > 0 }) {
+		// A rate over no theorems is no measurement: say so rather than
+		// print 0 of 0.
+		return usagef("no theorem with recorded steps in the %s part of %s (%d theorems loaded, --dev-percent %d): try --split all",
+			tf.split, tf.files.String(), len(all), tf.devPercent)
 	}
 	pol, err := policyFromSpec(*spec, llm, train)
 	if err != nil {

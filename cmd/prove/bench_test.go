@@ -98,6 +98,8 @@ func TestBenchUsageErrors(t *testing.T) {
 		{[]string{"bench", "--traces", fixture("dojo.json"), "--policy", "llm:nourl"}, "llm:MODEL@URL"},
 		{[]string{"bench", "--traces", fixture("nope.json")}, "nope.json"},
 		{[]string{"bench", "--traces", fixture("dojo.json"), "--limit", "-1"}, "--limit"},
+		// No theorem to measure is an input error, not a rate of 0.
+		{[]string{"bench", "--traces", fixture("dojo.json"), "--split", "dev", "--dev-percent", "0"}, "no theorem with recorded steps in the dev part"},
 		{[]string{"bench", "--traces", fixture("dojo.json"), "--traces", fixture("bad.json")}, "bad.json: record 1"},
 	}
 	for _, tt := range tests {
