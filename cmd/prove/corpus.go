@@ -219,6 +219,9 @@ func runCorpusStats(ctx context.Context, e *env, args []string) error {
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
+	if *top < 0 {
+		return usagef("--top must not be negative, got %d", *top)
+	}
 	var ths []corpus.Theorem
 	skipped := 0
 	switch {

@@ -54,6 +54,7 @@ func TestCorpusUsageErrors(t *testing.T) {
 		{[]string{"corpus", "stats", fixture("bad.json")}, 2, "record 1 (Bad.missing_state)"},
 		{[]string{"corpus", "stats", "--skip-bad", fixture("bad.json")}, 0, ""},
 		{[]string{"corpus", "extract"}, 2, "needs .lean files"},
+		{[]string{"corpus", "stats", "--top", "-1", fixture("dojo.json")}, 2, "--top"},
 		{[]string{"corpus", "extract", "--dynamic", fixture("lean")}, 2, "--project"},
 		{[]string{"corpus", "extract", "--dynamic", "--project", t.TempDir(), fixture("lean")}, 2, "lake"},
 	}
