@@ -76,6 +76,11 @@ func (s *Store) checkSchema(readOnly bool) error {
 			return nil
 		}
 		v, err := strconv.Atoi(string(meta.Get(keySchema)))
+		if err == nil && v > SchemaVersion {
+			// A fresh --db would lose the newer build's data: say whose it is.
+			return fmt.Errorf("open store %s: %w: written by a newer prove (schema %d, this build reads %d): use that prove, or another --db",
+				s.path, ErrSchemaVersion, v, SchemaVersion)
+		}
 		if err != nil || v != SchemaVersion {
 			return fmt.Errorf("open store %s: %w: file has %q, this build uses %d (use a fresh --db)",
 				s.path, ErrSchemaVersion, meta.Get(keySchema), SchemaVersion)

@@ -88,19 +88,47 @@ func TestStoreSecondProcessGetsInUse(t *testing.T) {
 	}
 }
 
+// A store of another schema is refused, read-only or not, and left as it
+// was; the error says what to do, which differs for an older store (start
+// a fresh one) and a newer one (its data belongs to a newer prove).
 func TestStoreSchemaVersion(t *testing.T) {
-	path := filepath.Join(t.TempDir(), "old.db")
-	db, err := bolt.Open(path, 0o644, nil)
-	if err != nil {
-		t.Fatal(err)
+	tests := []struct{ schema, mention string }{
+		{"99", "newer prove (schema 99, this build reads 1)"},
+		{"0", "fresh --db"},
+		{"garbage", "fresh --db"},
 	}
-	db.Update(func(tx *bolt.Tx) error {
-		b, _ := tx.CreateBucketIfNotExists([]byte("meta"))
-		return b.Put([]byte("schema"), []byte("99"))
-	})
-	db.Close()
-	if _, err := corpus.Open(path, corpus.StoreOptions{}); !errors.Is(err, corpus.ErrSchemaVersion) {
-		t.Errorf("open of schema 99: %v", err)
+	for _, tt := range tests {
+		path := filepath.Join(t.TempDir(), "other.db")
+		db, err := bolt.Open(path, 0o644, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := db.Update(func(tx *bolt.Tx) error {
+			b, _ := tx.CreateBucketIfNotExists([]byte("meta"))
+			return b.Put([]byte("schema"), []byte(tt.schema))
+		}); err != nil {
+			t.Fatal(err)
+		}
+		db.Close()
+		for _, ro := range []bool{false, true} {
+			_, err := corpus.Open(path, corpus.StoreOptions{ReadOnly: ro})
+			if !errors.Is(err, corpus.ErrSchemaVersion) || !strings.Contains(err.Error(), tt.mention) || !strings.Contains(err.Error(), path) {
+				t.Errorf("schema %s, read-only %v: %v; want ErrSchemaVersion naming the file and saying %q", tt.schema, ro, err, tt.mention)
+			}
+		}
+		db, err = bolt.Open(path, 0o644, &bolt.Options{ReadOnly: true})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := db.View(func(tx *bolt.Tx) error {
+			if got := string(tx.Bucket([]byte("meta")).Get([]byte("schema"))); got != tt.schema || tx.Bucket([]byte("traces")) != nil {
+				return fmt.Errorf("schema now %q, traces bucket %v", got, tx.Bucket([]byte("traces")) != nil)
+			}
+			return nil
+		}); err != nil {
+			t.Errorf("schema %s: the refused store was changed: %v", tt.schema, err)
+		}
+		db.Close()
 	}
 }
 
