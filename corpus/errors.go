@@ -13,6 +13,9 @@ var (
 	// ErrSchemaVersion is returned by Open for a database written by an
 	// incompatible version of this package.
 	ErrSchemaVersion = errors.New("store schema version mismatch")
+	// ErrStoreDamaged is returned by Open for a store file that cannot be
+	// read safely, such as one shorter than its header says.
+	ErrStoreDamaged = errors.New("store file is damaged")
 	// ErrNotFound is returned for a run, theorem or cache entry that is absent.
 	ErrNotFound = errors.New("not found")
 )

@@ -4,6 +4,8 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io/fs"
+	"os"
 	"strconv"
 	"time"
 
@@ -48,9 +50,12 @@ func Open(path string, opts StoreOptions) (*Store, error) {
 	if opts.Timeout <= 0 {
 		opts.Timeout = time.Second
 	}
+	if err := checkLength(path, opts); err != nil {
+		return nil, err
+	}
 	db, err := bolt.Open(path, 0o644, &bolt.Options{Timeout: opts.Timeout, ReadOnly: opts.ReadOnly})
 	if errors.Is(err, berrors.ErrTimeout) {
-		return nil, fmt.Errorf("open store %s: %w (another prove process holds it; wait for it to finish or use another --db)", path, ErrStoreInUse)
+		return nil, inUse(path)
 	}
 	if err != nil {
 		return nil, fmt.Errorf("open store %s: %w", path, err)
@@ -61,6 +66,45 @@ func Open(path string, opts StoreOptions) (*Store, error) {
 		return nil, err
 	}
 	return s, nil
+}
+
+func inUse(path string) error {
+	return fmt.Errorf("open store %s: %w (another prove process holds it; wait for it to finish or use another --db)", path, ErrStoreInUse)
+}
+
+// checkLength refuses a file shorter than its own header says it is (a
+// partial copy, a full disk): bbolt maps the missing pages, and the first
+// read of one kills the process with SIGSEGV, inside bolt.Open itself when
+// opening for writing. A read-only open reads nothing but the header, so
+// that is how the length is checked. It also words the errors of a missing
+// or empty file opened read-only, which bbolt reports as a failed write.
+func checkLength(path string, opts StoreOptions) error {
+	info, err := os.Stat(path)
+	switch {
+	case errors.Is(err, fs.ErrNotExist) && opts.ReadOnly:
+		return fmt.Errorf("open store %s: %w (prove corpus import, batch or bench --db write one)", path, err)
+	case err != nil || (info.Size() == 0 && !opts.ReadOnly):
+		return nil // bolt.Open reports it, or makes a new store
+	case info.Size() == 0:
+		return fmt.Errorf("open store %s: %w: the file is empty, it is not a prove store (check --db)", path, ErrSchemaVersion)
+	}
+	db, err := bolt.Open(path, 0o644, &bolt.Options{Timeout: opts.Timeout, ReadOnly: true})
+	if errors.Is(err, berrors.ErrTimeout) {
+		return inUse(path)
+	}
+	if err != nil {
+		return nil // the open proper reports it
+	}
+	defer db.Close()
+	var want int64
+	if err := db.View(func(tx *bolt.Tx) error { want = tx.Size(); return nil }); err != nil {
+		return fmt.Errorf("open store %s: %w", path, err)
+	}
+	if info.Size() < want {
+		return fmt.Errorf("open store %s: %w: the file has %d bytes where its header says %d; it was cut short (a partial copy or a full disk): restore it from a copy or use another --db",
+			path, ErrStoreDamaged, info.Size(), want)
+	}
+	return nil
 }
 
 func (s *Store) checkSchema(readOnly bool) error {

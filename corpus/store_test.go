@@ -4,6 +4,8 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io/fs"
+	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -252,5 +254,63 @@ func TestProvedTracesOrderIsStable(t *testing.T) {
 		if strings.Join(names, ",") != strings.Join(want, ",") {
 			t.Fatalf("order %v, want %v", names, want)
 		}
+	}
+}
+
+// A store file cut short (a partial copy, a full disk) is refused with an
+// error: bbolt would map the missing pages and die with SIGSEGV on the
+// first read, inside bolt.Open itself when opening for writing. A missing
+// or empty file opened read-only gets an error that says so.
+func TestStoreRefusesDamagedOrMissingFiles(t *testing.T) {
+	s, path := openStore(t)
+	var ths []corpus.Theorem
+	for i := range 300 {
+		ths = append(ths, corpus.Theorem{FullName: fmt.Sprintf("T%03d", i), Steps: []corpus.Step{
+			{Tactic: "simp", StateBefore: strings.Repeat("h : a = b\n", 20) + "⊢ True", StateAfter: "no goals"}}})
+	}
+	if _, err := s.PutTheorems(ths); err != nil {
+		t.Fatal(err)
+	}
+	s.Close()
+	db, err := bolt.Open(path, 0o644, &bolt.Options{ReadOnly: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var size int64
+	db.View(func(tx *bolt.Tx) error { size = tx.Size(); return nil })
+	db.Close()
+	if err := os.Truncate(path, size/2); err != nil {
+		t.Fatal(err)
+	}
+	empty := filepath.Join(t.TempDir(), "empty.db")
+	if err := os.WriteFile(empty, nil, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	missing := filepath.Join(t.TempDir(), "missing.db")
+	tests := []struct {
+		path     string
+		readOnly bool
+		want     error
+		mention  string
+	}{
+		{path, true, corpus.ErrStoreDamaged, "cut short"},
+		{path, false, corpus.ErrStoreDamaged, "cut short"},
+		{empty, true, corpus.ErrSchemaVersion, "empty"},
+		{missing, true, fs.ErrNotExist, "write one"},
+	}
+	for _, tt := range tests {
+		s, err := corpus.Open(tt.path, corpus.StoreOptions{ReadOnly: tt.readOnly})
+		if err == nil {
+			s.Close()
+		}
+		if !errors.Is(err, tt.want) || !strings.Contains(err.Error(), tt.path) || !strings.Contains(err.Error(), tt.mention) {
+			t.Errorf("%s, read-only %v: %v; want %v naming the file and saying %q", filepath.Base(tt.path), tt.readOnly, err, tt.want, tt.mention)
+		}
+	}
+	// An empty file opened for writing is a new store, as before.
+	if s, err := corpus.Open(empty, corpus.StoreOptions{}); err != nil {
+		t.Errorf("empty file for writing: %v", err)
+	} else {
+		s.Close()
 	}
 }
