@@ -37,6 +37,11 @@ func ExtractStatic(ctx context.Context, roots []string, skipBad bool) (decls []S
 			return nil, 0, fmt.Errorf("extract: %w", err)
 		}
 		if !info.IsDir() {
+			if !strings.HasSuffix(root, ".lean") {
+				// Lean's syntax finds nothing in a trace file or a README:
+				// an empty result would hide the mistake.
+				return nil, 0, fmt.Errorf("extract: %s is not a .lean file (give .lean files or directories)", root)
+			}
 			files = append(files, root)
 			continue
 		}

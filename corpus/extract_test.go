@@ -37,8 +37,10 @@ func TestExtractStatic(t *testing.T) {
 	if !got["Demo.todo"].HasSorry || got["Demo.add_zero'"].HasSorry {
 		t.Error("sorry flags wrong")
 	}
-	if _, _, err := corpus.ExtractStatic(context.Background(), []string{"testdata/nope"}, false); err == nil {
-		t.Error("missing root accepted")
+	for _, bad := range []string{"testdata/nope", "testdata/dojo.json"} {
+		if _, _, err := corpus.ExtractStatic(context.Background(), []string{bad}, false); err == nil || !strings.Contains(err.Error(), bad) {
+			t.Errorf("root %s: %v, want an error naming it", bad, err)
+		}
 	}
 }
 
