@@ -86,31 +86,48 @@ func LoadReader(name string, r io.Reader, opts Options) (*LoadResult, error) {
 	if err != nil {
 		return nil, err
 	}
+	if len(l.res.Theorems) == 0 && l.res.Skipped > 0 {
+		// Skipping every record is not a load: the file is not what it
+		// seems (cut short in its first record, another format).
+		return nil, fmt.Errorf("%s: no usable records, all %d malformed; the first: %w", l.name, l.res.Skipped, l.firstBad)
+	}
 	return l.res, nil
 }
 
 type loader struct {
-	name string
-	opts Options
-	res  *LoadResult
+	name     string
+	opts     Options
+	res      *LoadResult
+	firstBad error // the first record skipped under SkipBad
 }
 
 // bad reports a malformed record: an error, or a count under SkipBad.
 func (l *loader) bad(where string, err error) error {
 	if l.opts.SkipBad {
+		if l.res.Skipped == 0 {
+			l.firstBad = fmt.Errorf("%s: %w", where, err)
+		}
 		l.res.Skipped++
 		return nil
 	}
 	return fmt.Errorf("%s: %s: %w (use --skip-bad to skip such records)", l.name, where, err)
 }
 
+// array reads a JSON array of theorem records one record at a time, so
+// that a record that does not parse is named by its index and line (in a
+// one-line file, by its byte offset too).
 func (l *loader) array(data []byte) error {
 	l.res.Format = "leandojo"
-	var recs []json.RawMessage
-	if err := json.Unmarshal(data, &recs); err != nil {
+	dec := json.NewDecoder(bytes.NewReader(data))
+	if _, err := dec.Token(); err != nil { // the opening bracket
 		return fmt.Errorf("%s: %s: %w", l.name, describeJSONError(data, err), ErrMalformed)
 	}
-	for i, raw := range recs {
+	i := 0
+	for ; dec.More(); i++ {
+		var raw json.RawMessage
+		if err := dec.Decode(&raw); err != nil {
+			return l.unreadable(data, dec, i, err)
+		}
 		th, err := decodeTheorem(raw, "")
 		if err != nil {
 			if err := l.bad(fmt.Sprintf("record %d%s", i, nameHint(raw)), err); err != nil {
@@ -120,7 +137,41 @@ func (l *loader) array(data []byte) error {
 		}
 		l.res.Theorems = append(l.res.Theorems, th)
 	}
+	if _, err := dec.Token(); err != nil { // the closing bracket
+		return l.unreadable(data, dec, i, err)
+	}
+	if tok, err := dec.Token(); err != io.EOF {
+		if err == nil {
+			err = fmt.Errorf("unexpected %v", tok)
+		}
+		return fmt.Errorf("%s: after the array: %s: %w", l.name, describeJSONError(data, err), ErrMalformed)
+	}
 	return nil
+}
+
+// unreadable reports record i, which the decoder could not read. Nothing
+// after it can be read either. A file that ends inside it was cut short:
+// the records before it are whole, so SkipBad keeps them and counts the
+// cut one. Any other syntax error is an error even under SkipBad, since
+// the records after it would be lost without a count.
+func (l *loader) unreadable(data []byte, dec *json.Decoder, i int, err error) error {
+	offset := dec.InputOffset()
+	var se *json.SyntaxError
+	if errors.As(err, &se) {
+		offset = se.Offset
+	} else {
+		// The decoder stopped after the previous record: name where
+		// this one starts.
+		for offset < int64(len(data)) && bytes.IndexByte([]byte(", \t\r\n"), data[offset]) >= 0 {
+			offset++
+		}
+	}
+	offset = min(offset, int64(len(data)))
+	where := fmt.Sprintf("record %d (line %d, byte %d)", i, 1+bytes.Count(data[:offset], []byte("\n")), offset)
+	if errors.Is(err, io.ErrUnexpectedEOF) || errors.Is(err, io.EOF) {
+		return l.bad(where, fmt.Errorf("the file ends inside it, it was cut short: %w", ErrMalformed))
+	}
+	return fmt.Errorf("%s: %s: %v: %w", l.name, where, err, ErrMalformed)
 }
 
 func (l *loader) object(data []byte) error {
@@ -205,10 +256,7 @@ func (l *loader) lines(data []byte) error {
 		}
 		l.res.Theorems[i].Steps = append(l.res.Theorems[i].Steps, p.step())
 	}
-	if l.res.Format == "" && l.res.Skipped > 0 {
-		return fmt.Errorf("%s: no usable records, all %d malformed: %w", l.name, l.res.Skipped, ErrMalformed)
-	}
-	if l.res.Format == "" {
+	if l.res.Format == "" && l.res.Skipped == 0 {
 		return fmt.Errorf("%s: no records: %w", l.name, ErrUnknownFormat)
 	}
 	return nil

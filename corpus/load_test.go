@@ -299,3 +299,51 @@ func TestLoadRejectsNonUTF8(t *testing.T) {
 		})
 	}
 }
+
+// A JSON array cut short (an interrupted download) names the record it
+// ends in, by index, line and byte, even in a one-line file; under SkipBad
+// the whole records before it are kept and the cut one counted. A syntax
+// error with records after it is an error even under SkipBad (they would be
+// lost without a count), and so is a file of which nothing is usable.
+func TestLoadArrayCutShortOrBroken(t *testing.T) {
+	rec := func(name string) string {
+		return `{"full_name": "` + name + `", "traced_tactics": [{"tactic": "trivial", "state_before": "⊢ True", "state_after": "no goals"}]}`
+	}
+	whole := "[" + rec("A.one") + "," + rec("A.two") + "," + rec("A.three") + "]"
+	cut := whole[:strings.Index(whole, "A.three")+10]
+	tests := []struct {
+		name, text  string
+		mention     []string // in the error without SkipBad
+		kept        int      // under SkipBad; -1: an error there too
+		skipMention string
+	}{
+		{"cut.json", cut, []string{"record 2", "line 1, byte ", "cut short"}, 2, ""},
+		{"cut-pretty.json", "[\n" + rec("A.one") + ",\n" + rec("A.two") + ",\n" + rec("A.three")[:30], []string{"record 2", "line 4"}, 2, ""},
+		{"cut-first.json", whole[:20], []string{"record 0", "cut short"}, -1, "no usable records"},
+		{"syntax.json", "[" + rec("A.one") + ",," + rec("A.two") + "]", []string{"record 1", "invalid character"}, -1, "record 1"},
+		{"trailing.json", whole + " garbage", []string{"after the array"}, -1, "after the array"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			_, err := corpus.LoadReader(tt.name, strings.NewReader(tt.text), corpus.Options{})
+			if !errors.Is(err, corpus.ErrMalformed) {
+				t.Fatalf("err = %v, want ErrMalformed", err)
+			}
+			for _, m := range append(tt.mention, tt.name) {
+				if !strings.Contains(err.Error(), m) {
+					t.Errorf("error %q does not mention %q", err, m)
+				}
+			}
+			res, err := corpus.LoadReader(tt.name, strings.NewReader(tt.text), corpus.Options{SkipBad: true})
+			if tt.kept < 0 {
+				if err == nil || !strings.Contains(err.Error(), tt.skipMention) {
+					t.Errorf("SkipBad: %v, want an error mentioning %q", err, tt.skipMention)
+				}
+				return
+			}
+			if err != nil || len(res.Theorems) != tt.kept || res.Skipped != 1 {
+				t.Errorf("SkipBad: %v, kept %d skipped %d; want %d and 1", err, len(res.Theorems), res.Skipped, tt.kept)
+			}
+		})
+	}
+}
