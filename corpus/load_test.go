@@ -1,6 +1,7 @@
 package corpus_test
 
 import (
+	"context"
 	"errors"
 	"path/filepath"
 	"strings"
@@ -343,6 +344,35 @@ func TestLoadArrayCutShortOrBroken(t *testing.T) {
 			}
 			if err != nil || len(res.Theorems) != tt.kept || res.Skipped != 1 {
 				t.Errorf("SkipBad: %v, kept %d skipped %d; want %d and 1", err, len(res.Theorems), res.Skipped, tt.kept)
+			}
+		})
+	}
+}
+
+// Windows line endings and very long lines (a goal of megabytes, past
+// bufio.Scanner's 64 KiB token limit) load like any other.
+func TestLoadLineEndingsAndLongLines(t *testing.T) {
+	long := "⊢ " + strings.Repeat("a + ", 1<<20) + "a = a"
+	step := func(before string) string {
+		return `"state_before": "` + before + `", "tactic": "rfl", "state_after": "no goals"`
+	}
+	tests := []struct{ name, text string }{
+		{"crlf.jsonl", `{"theorem": "P.a", ` + step("⊢ 1 = 1") + "}\r\n" + `{"theorem": "P.b", ` + step(long) + "}\r\n"},
+		{"crlf.json", "[\r\n " + `{"full_name": "P.a", "traced_tactics": [{` + step("⊢ 1 = 1") + "}]},\r\n " +
+			`{"full_name": "P.b", "traced_tactics": [{` + step(long) + "}]}\r\n]\r\n"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			res, err := corpus.LoadReader(tt.name, strings.NewReader(tt.text), corpus.Options{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(res.Theorems) != 2 || res.Theorems[1].FullName != "P.b" || res.Theorems[1].Steps[0].StateBefore != long {
+				t.Errorf("got %d theorems; want P.a and P.b with the long goal intact", len(res.Theorems))
+			}
+			r := corpus.NewReplay(res.Theorems)
+			if !r.Replayable(context.Background(), res.Theorems[1]) {
+				t.Error("the long goal does not replay")
 			}
 		})
 	}
