@@ -61,9 +61,18 @@ func ExtractStatic(ctx context.Context, roots []string, skipBad bool) (decls []S
 			return nil, 0, fmt.Errorf("extract: walk %s: %w", root, err)
 		}
 	}
+	// A file named twice (a directory and a file in it, or two overlapping
+	// directories) is extracted once: twice would count its tactics twice.
+	seen := map[string]bool{}
 	for _, path := range files {
 		if err := ctx.Err(); err != nil {
 			return nil, 0, err
+		}
+		if abs, err := filepath.Abs(path); err == nil {
+			if seen[abs] {
+				continue
+			}
+			seen[abs] = true
 		}
 		src, err := leanrpc.ParseFile(path)
 		if err != nil {

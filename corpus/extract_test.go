@@ -58,3 +58,16 @@ func TestExtractStaticNamesExamples(t *testing.T) {
 		t.Errorf("names %v, want %s", names, want)
 	}
 }
+
+// Overlapping roots extract each file once.
+func TestExtractStaticOverlappingRoots(t *testing.T) {
+	dir := filepath.Join("testdata", "lean")
+	roots := []string{dir, filepath.Join(dir, "sub"), filepath.Join(dir, "Basic.lean"), "./" + filepath.Join(dir, "sub", "More.lean")}
+	decls, _, err := corpus.ExtractStatic(context.Background(), roots, false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(decls) != 4 {
+		t.Errorf("%d declarations from overlapping roots, want the 4 of the tree once", len(decls))
+	}
+}
