@@ -178,7 +178,12 @@ func (l *loader) object(data []byte) error {
 	l.res.Format = "leandojo"
 	var obj map[string]json.RawMessage
 	if err := json.Unmarshal(data, &obj); err != nil {
-		return fmt.Errorf("%s: %s: %w", l.name, describeJSONError(data, err), ErrMalformed)
+		hint := ""
+		if severalValues(data) {
+			// What jq '.[]' writes without -c.
+			hint = " (the file holds several multi-line JSON values; JSON lines need one record per line, as jq -c writes them)"
+		}
+		return fmt.Errorf("%s: %s%s: %w", l.name, describeJSONError(data, err), hint, ErrMalformed)
 	}
 	switch recordKind(obj) {
 	case kindPair:
@@ -477,4 +482,16 @@ func checkUTF8(raw []byte) error {
 		at += size
 	}
 	return fmt.Errorf("invalid UTF-8 at byte %d of the record (trace files must be UTF-8): %w", at, ErrMalformed)
+}
+
+// severalValues reports whether data starts with a whole JSON value and
+// goes on with another.
+func severalValues(data []byte) bool {
+	dec := json.NewDecoder(bytes.NewReader(data))
+	var first json.RawMessage
+	if dec.Decode(&first) != nil {
+		return false
+	}
+	_, err := dec.Token()
+	return err != io.EOF
 }

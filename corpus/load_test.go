@@ -228,6 +228,8 @@ func TestLoadTellsLayoutAndRecordKinds(t *testing.T) {
 		{"no-traced-tactics.jsonl", `{"full_name": "T.term", "file_path": "A.lean"}` + "\n" + `{"full_name": "T.a", "traced_tactics": [{` + step + "}]}\n",
 			"jsonl-theorems", "T.term,T.a", 1, 0, ""},
 		{"pretty-broken.json", "{\n  \"full_name\": \"A.t\",\n  \"traced_tactics\": [}\n}\n", "", "", 0, 0, "line 3"},
+		// jq '.[]' without -c: several pretty-printed records, one after another.
+		{"pretty-stream.jsonl", "{\n  \"full_name\": \"A.t\"\n}\n{\n  \"full_name\": \"A.u\"\n}\n", "", "", 0, 0, "jq -c"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
