@@ -9,9 +9,10 @@
 //     when it closed the last goal) and the premises it used when known.
 //   - Load (load.go) imports LeanDojo Benchmark 4 JSON (an array of theorem
 //     records, a single record, or an object mapping names to records) and
-//     JSON-lines files of theorem records or of flat step pairs. Malformed
-//     input is an error naming the file and the record; Options.SkipBad
-//     counts and skips bad records instead.
+//     JSON-lines files of theorem records or of flat step pairs, in UTF-8.
+//     Malformed input is an error naming the file and the record (its line,
+//     and byte in a one-line file); Options.SkipBad counts and skips bad
+//     records instead, and keeps the whole records of a file cut short.
 //   - Split (split.go) divides theorems into train and development parts by a
 //     hash of the theorem's full name, so a theorem never straddles the two
 //     and the split does not depend on file order.
@@ -19,11 +20,13 @@
 //     values and normalize goal text into the key replay uses.
 //   - Replay (replay.go) is a search.Prover built from traces: a tactic
 //     succeeds from a recorded state exactly when a recorded proof applied it
-//     there, giving the recorded next state.
+//     there, giving the recorded next state; as in Lean, a tactic recorded
+//     on a state's main goal alone also runs there, the other goals after.
 //   - Store (store.go, results.go) is the bbolt database of traces, runs
 //     (with their manifests), per-theorem results and the (state, tactic) →
 //     outcome cache, under a versioned schema; one transaction per write,
-//     and a second process gets ErrStoreInUse. CachedProver (cached.go)
+//     a second process gets ErrStoreInUse, and a file cut short
+//     ErrStoreDamaged rather than a crash. CachedProver (cached.go)
 //     puts the cache in front of any prover, keyed by an environment (Env,
 //     see leanrpc.EnvironmentKey) as well as the goal, and ProvedTraces turns the
 //     proofs runs found back into traces (expert iteration).
