@@ -443,8 +443,10 @@ func splitTactics(text string, toks []token) []Tactic {
 			cur = m
 			continue
 		}
-		// A line that starts with <;> continues the previous tactic.
-		if t.first && t.col == base && !strings.HasPrefix(text[t.off:], "<;>") {
+		// A line that starts with <;> continues the previous tactic, and so
+		// does one that starts with | (the alternatives of induction …
+		// with, match, first and rcases patterns sit at its column).
+		if t.first && t.col == base && !strings.HasPrefix(text[t.off:], "<;>") && !strings.HasPrefix(text[t.off:], "|") {
 			flush(m)
 			cur = m
 		}

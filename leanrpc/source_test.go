@@ -138,6 +138,38 @@ func TestParseSourceInlineAndMutual(t *testing.T) {
 	}
 }
 
+// TestTacticAlternativesStayInTheirStep: the "| zero => …" alternatives of
+// induction … with (and of match, first, rcases patterns) are written at
+// the column of the tactic they belong to, and are part of it.
+func TestTacticAlternativesStayInTheirStep(t *testing.T) {
+	src := "theorem z (n : Nat) : n + 0 = n := by\n" +
+		"  induction n with\n" +
+		"  | zero => rfl\n" +
+		"  | succ n ih => simp\n" +
+		"  done\n" +
+		"theorem w : True := by\n" +
+		"  first\n" +
+		"  | exact trivial\n" +
+		"  | simp\n"
+	f, err := ParseSource("z.lean", src)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := [][]string{
+		{"induction n with\n  | zero => rfl\n  | succ n ih => simp", "done"},
+		{"first\n  | exact trivial\n  | simp"},
+	}
+	for i, d := range f.Decls {
+		var got []string
+		for _, tac := range d.Tactics {
+			got = append(got, tac.Text)
+		}
+		if !reflect.DeepEqual(got, want[i]) {
+			t.Errorf("%s: steps %q, want %q", d.FullName, got, want[i])
+		}
+	}
+}
+
 func TestTacticNormalized(t *testing.T) {
 	src := "theorem a (p q : Prop) (hp : p) (hq : q) : p ∧ q := by\n" +
 		"    constructor\n" +
