@@ -151,7 +151,10 @@ func (s *Script) Step(goals []string, tactic string) Result {
 func (s *Script) Axioms(fullName string) []string { return s.AxiomsOf[fullName] }
 
 // Traces replays LeanDojo traces: a tactic succeeds from a state exactly
-// when a recorded proof applied it there, and leads where it led.
+// when a recorded proof applied it there, and leads where it led. As in
+// corpus.Replay (whose rates it must reproduce), a state of several goals
+// also takes a tactic recorded on its first goal alone, the others
+// following the result, and the first recording of a (state, tactic) wins.
 type Traces struct {
 	initial map[string][]string
 	steps   map[string]map[string]string // state → tactic → state after
@@ -191,7 +194,9 @@ func LoadTraces(paths ...string) (*Traces, error) {
 				if t.steps[before] == nil {
 					t.steps[before] = map[string]string{}
 				}
-				t.steps[before][strings.TrimSpace(tt.Tactic)] = tt.StateAfter
+				if tac := strings.TrimSpace(tt.Tactic); t.steps[before][tac] == "" {
+					t.steps[before][tac] = tt.StateAfter
+				}
 			}
 		}
 	}
@@ -218,14 +223,19 @@ func (t *Traces) Initial(fullName, name, _ string) ([]string, bool) {
 
 // Step implements Semantics.
 func (t *Traces) Step(goals []string, tactic string) Result {
-	after, ok := t.steps[stateKey(goals)][tactic]
-	if !ok && tactic == "skip" {
+	if after, ok := t.steps[stateKey(goals)][tactic]; ok {
+		return Result{Goals: splitState(after)}
+	}
+	if len(goals) > 1 {
+		if after, ok := t.steps[stateKey(goals[:1])][tactic]; ok {
+			// On the main goal, as Lean runs it; the others follow.
+			return Result{Goals: append(splitState(after), goals[1:]...)}
+		}
+	}
+	if tactic == "skip" {
 		return Result{Goals: goals}
 	}
-	if !ok {
-		return Result{Error: "tactic failed (no recorded proof applies it in this state)"}
-	}
-	return Result{Goals: splitState(after)}
+	return Result{Error: "tactic failed (no recorded proof applies it in this state)"}
 }
 
 // Axioms implements Semantics.

@@ -119,3 +119,33 @@ func TestReplayRealTraces(t *testing.T) {
 	}
 	t.Logf("replayed %d recorded proofs through the client and the fake server", replayed)
 }
+
+// TestTracesMainGoal: LeanDojo records the steps under a focusing dot
+// with the focused goal as the whole state; as in corpus.Replay, such a
+// step applies to the first goal of a state of several, and the others
+// follow its result.
+func TestTracesMainGoal(t *testing.T) {
+	tr, err := leanrpctest.LoadTraces(filepath.Join("testdata", "traces_focus.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	left, right := "case left\np : Prop\nhp : p\n⊢ p", "case right\np : Prop\nhp : p\n⊢ p"
+	tests := []struct {
+		name   string
+		goals  []string
+		tactic string
+		want   leanrpctest.Result
+	}{
+		{"the recorded state", []string{"p : Prop\nhp : p\n⊢ p ∧ p"}, "constructor", leanrpctest.Result{Goals: []string{left, right}}},
+		{"the main goal of two", []string{left, right}, "exact hp", leanrpctest.Result{Goals: []string{right}}},
+		{"the last goal", []string{right}, "exact hp", leanrpctest.Result{}},
+		{"not recorded on the main goal", []string{left, right}, "simp", leanrpctest.Result{Error: "tactic failed (no recorded proof applies it in this state)"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if got := tr.Step(tt.goals, tt.tactic); !reflect.DeepEqual(got, tt.want) {
+				t.Errorf("Step(%q, %q) = %+v, want %+v", tt.goals, tt.tactic, got, tt.want)
+			}
+		})
+	}
+}
