@@ -43,22 +43,6 @@ func (l *listFlag) Set(v string) error {
 	return nil
 }
 
-// parseNamesAndFlags parses args for a command that takes file names after
-// its flags, and refuses a flag written after the names: the flag package
-// stops at the first name, so "corpus import a.json --db x.db" failed with
-// "open --db: no such file or directory".
-func parseNamesAndFlags(fs *flag.FlagSet, args []string) error {
-	if err := parseFlags(fs, args); err != nil {
-		return err
-	}
-	for _, a := range fs.Args() {
-		if len(a) > 1 && a[0] == '-' {
-			return usagef("flag %s after the file names: put flags first (%s [flags] FILE...)", a, fs.Name())
-		}
-	}
-	return nil
-}
-
 // traceFlags select trace files and the part of them to use. The split is
 // by a hash of the theorem name (corpus.Split), so train and dev never share
 // a theorem and every command agrees on which theorem is where.
@@ -133,7 +117,7 @@ func runCorpusImport(ctx context.Context, e *env, args []string) error {
 	db := fs.String("db", defaultDB, "bbolt store to import into (the one prove batch, report and policy train --from-db use)")
 	skipBad := fs.Bool("skip-bad", false, "skip malformed records (counted) instead of failing")
 	asJSON := fs.Bool("json", false, "print the summary as JSON")
-	if err := parseNamesAndFlags(fs, args); err != nil {
+	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
 	if fs.NArg() == 0 {
@@ -168,7 +152,7 @@ func runCorpusExtract(ctx context.Context, e *env, args []string) (err error) {
 	skipBad := fs.Bool("skip-bad", false, "skip files that do not parse (counted) instead of failing")
 	dynamic := fs.Bool("dynamic", false, "trace goals through Lean's server (needs --project and lake): (state, tactic, next state) records")
 	project := fs.String("project", "", "Lake project root for --dynamic")
-	if err := parseNamesAndFlags(fs, args); err != nil {
+	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
 	if fs.NArg() == 0 {
@@ -232,7 +216,7 @@ func runCorpusStats(ctx context.Context, e *env, args []string) error {
 	skipBad := fs.Bool("skip-bad", false, "skip malformed records (counted) instead of failing")
 	asJSON := fs.Bool("json", false, "print JSON")
 	top := fs.Int("top", 10, "how many of the most frequent tactics to list")
-	if err := parseNamesAndFlags(fs, args); err != nil {
+	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
 	if *top < 0 {

@@ -164,12 +164,29 @@ func newFlagSet(e *env, name string) *flag.FlagSet {
 
 // parseFlags parses args into fs and turns a parse failure into a usage
 // error; -h yields flag.ErrHelp, which run treats as success.
+//
+// Flags may come after the names too ("prove batch Demo --db x.db"): the
+// flag package stops at the first name, and a flag after it would be read
+// as a file. Everything after "--" is a name.
 func parseFlags(fs *flag.FlagSet, args []string) error {
-	if err := fs.Parse(args); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			return err
+	var names []string
+	for {
+		if err := fs.Parse(args); err != nil {
+			if errors.Is(err, flag.ErrHelp) {
+				return err
+			}
+			return usageError{err}
 		}
-		return usageError{err}
+		rest := fs.Args()
+		if n := len(args) - len(rest); n > 0 && args[n-1] == "--" {
+			names = append(names, rest...)
+			break
+		}
+		if len(rest) == 0 {
+			break
+		}
+		names, args = append(names, rest[0]), rest[1:]
 	}
-	return nil
+	// Parsing "--" then the names leaves them as fs.Args(), flags kept.
+	return fs.Parse(append([]string{"--"}, names...))
 }

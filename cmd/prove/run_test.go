@@ -3,6 +3,9 @@ package main
 import (
 	"bytes"
 	"context"
+	"errors"
+	"io"
+	"slices"
 	"strings"
 	"testing"
 )
@@ -63,5 +66,39 @@ func TestFlagHelpIsNotAnError(t *testing.T) {
 	}
 	if !strings.Contains(stderr, "-theorem") {
 		t.Errorf("prove -h does not describe --theorem:\n%s", stderr)
+	}
+}
+
+// TestParseFlagsAnywhere: flags are read before, between and after the
+// names, and everything after "--" is a name.
+func TestParseFlagsAnywhere(t *testing.T) {
+	tests := []struct {
+		args  []string
+		db    string
+		json  bool
+		names []string
+	}{
+		{[]string{"--db", "x.db", "a", "b"}, "x.db", false, []string{"a", "b"}},
+		{[]string{"a", "--db", "x.db", "b", "--json"}, "x.db", true, []string{"a", "b"}},
+		{[]string{"a", "b", "--json"}, "", true, []string{"a", "b"}},
+		{[]string{"a", "--", "--json", "-b"}, "", false, []string{"a", "--json", "-b"}},
+		{[]string{"--json"}, "", true, nil},
+	}
+	for _, tt := range tests {
+		var stderr bytes.Buffer
+		fs := newFlagSet(&env{stderr: &stderr}, "test")
+		db := fs.String("db", "", "")
+		asJSON := fs.Bool("json", false, "")
+		if err := parseFlags(fs, tt.args); err != nil {
+			t.Errorf("%q: %v", tt.args, err)
+			continue
+		}
+		if *db != tt.db || *asJSON != tt.json || !slices.Equal(fs.Args(), tt.names) {
+			t.Errorf("%q: db %q json %v names %q; want %q %v %q", tt.args, *db, *asJSON, fs.Args(), tt.db, tt.json, tt.names)
+		}
+	}
+	fs := newFlagSet(&env{stderr: io.Discard}, "test")
+	if err := parseFlags(fs, []string{"a", "--nope"}); !errors.As(err, new(usageError)) {
+		t.Errorf("an unknown flag after a name: %v, want a usage error", err)
 	}
 }
