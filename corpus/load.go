@@ -185,7 +185,7 @@ func (l *loader) object(data []byte) error {
 		}
 		return fmt.Errorf("%s: %s%s: %w", l.name, describeJSONError(data, err), hint, ErrMalformed)
 	}
-	switch recordKind(obj) {
+	switch kindOf(obj) {
 	case kindPair:
 		// One step pair alone: a JSON-lines file of one line.
 		return l.lines(data)
@@ -230,7 +230,7 @@ func (l *loader) lines(data []byte) error {
 			}
 			continue
 		}
-		if recordKind(keys) != kindPair {
+		if kindOf(keys) != kindPair {
 			l.res.Format = "jsonl-theorems"
 			th, err := decodeTheorem(line, "")
 			if err != nil {
@@ -428,19 +428,19 @@ func isJSONLines(data []byte) bool {
 	return true
 }
 
-type recordKindT int
+type recordKind int
 
 const (
-	kindMap     recordKindT = iota // an object mapping names to theorem records
+	kindMap     recordKind = iota // an object mapping names to theorem records
 	kindTheorem                    // one theorem record
 	kindPair                       // one JSON-lines step pair
 )
 
-// recordKind says what the top-level keys of one JSON object make it. A
+// kindOf says what the top-level keys of one JSON object make it. A
 // record with a step's fields is a pair; one with full_name or a list of
 // steps is a theorem (LeanDojo writes theorems with no tactic proof
 // without traced_tactics).
-func recordKind(keys map[string]json.RawMessage) recordKindT {
+func kindOf(keys map[string]json.RawMessage) recordKind {
 	has := func(k string) bool { _, ok := keys[k]; return ok }
 	switch {
 	case has("traced_tactics") || has("steps"):
