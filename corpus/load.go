@@ -432,8 +432,8 @@ type recordKind int
 
 const (
 	kindMap     recordKind = iota // an object mapping names to theorem records
-	kindTheorem                    // one theorem record
-	kindPair                       // one JSON-lines step pair
+	kindTheorem                   // one theorem record
+	kindPair                      // one JSON-lines step pair
 )
 
 // kindOf says what the top-level keys of one JSON object make it. A
