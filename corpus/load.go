@@ -187,8 +187,14 @@ func (l *loader) object(data []byte) error {
 	}
 	switch kindOf(obj) {
 	case kindPair:
-		// One step pair alone: a JSON-lines file of one line.
-		return l.lines(data)
+		// One step pair alone: a JSON-lines file of one line, once
+		// compacted (jq . writes it over several lines, which the lines
+		// reader would read as several broken records).
+		var one bytes.Buffer
+		if err := json.Compact(&one, data); err != nil {
+			return fmt.Errorf("%s: %s: %w", l.name, describeJSONError(data, err), ErrMalformed)
+		}
+		return l.lines(one.Bytes())
 	case kindTheorem:
 		th, err := decodeTheorem(data, "")
 		if err != nil {

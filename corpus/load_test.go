@@ -219,6 +219,8 @@ func TestLoadTellsLayoutAndRecordKinds(t *testing.T) {
 			"leandojo", "A.x,A.y", 1, 0, ""},
 		{"one-pair.jsonl", `{"theorem": "P.one", ` + step + `}`, "jsonl-pairs", "P.one", 1, 0, ""},
 		{"one-pair-newline.jsonl", `{"theorem": "P.one", ` + step + "}\n", "jsonl-pairs", "P.one", 1, 0, ""},
+		// jq . of a one-pair file: one pair, pretty-printed.
+		{"one-pair-pretty.json", "{\n  \"theorem\": \"P.one\",\n  " + strings.ReplaceAll(step, ", ", ",\n  ") + "\n}\n", "jsonl-pairs", "P.one", 1, 0, ""},
 		{"broken-first.jsonl", `{"theorem": "P.broken", "state_bef` + "\n" + `{"theorem": "P.two", ` + step + "}\n",
 			"jsonl-pairs", "P.two", 1, 1, "line 1"},
 		{"two-on-a-line.jsonl", `{"theorem": "P.a", ` + step + `} {"theorem": "P.b", ` + step + "}\n" + `{"theorem": "P.c", ` + step + "}\n",
