@@ -137,7 +137,16 @@ func (l *loader) array(data []byte) error {
 		}
 		l.res.Theorems = append(l.res.Theorems, th)
 	}
-	if _, err := dec.Token(); err != nil { // the closing bracket
+	if _, err := dec.Token(); err == io.EOF { // the closing bracket
+		// The file ends after a whole record, with no comma promising
+		// another: there is no record i to name. SkipBad keeps the records
+		// read and counts the cut.
+		where := "before its first record"
+		if i > 0 {
+			where = fmt.Sprintf("after record %d", i-1)
+		}
+		return l.bad(where, fmt.Errorf("the file ends there, without the array's closing ]: it was cut short: %w", ErrMalformed))
+	} else if err != nil {
 		return l.unreadable(data, dec, i, err)
 	}
 	if tok, err := dec.Token(); err != io.EOF {

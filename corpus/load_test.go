@@ -324,6 +324,8 @@ func TestLoadArrayCutShortOrBroken(t *testing.T) {
 	}{
 		{"cut.json", cut, []string{"record 2", "line 1, byte ", "cut short"}, 2, ""},
 		{"cut-pretty.json", "[\n" + rec("A.one") + ",\n" + rec("A.two") + ",\n" + rec("A.three")[:30], []string{"record 2", "line 4"}, 2, ""},
+		// Cut between records: the file holds two whole ones and no third.
+		{"cut-between.json", "[" + rec("A.one") + ",\n" + rec("A.two"), []string{"after record 1", "cut short"}, 2, ""},
 		{"cut-first.json", whole[:20], []string{"record 0", "cut short"}, -1, "no usable records"},
 		{"syntax.json", "[" + rec("A.one") + ",," + rec("A.two") + "]", []string{"record 1", "invalid character"}, -1, "record 1"},
 		{"trailing.json", whole + " garbage", []string{"after the array"}, -1, "after the array"},
