@@ -101,6 +101,10 @@ func runBench(ctx context.Context, e *env, args []string) error {
 	if !slices.ContainsFunc(selected, func(th corpus.Theorem) bool { return len(th.Steps) > 0 }) {
 		// A rate over no theorems is no measurement: say so rather than
 		// print 0 of 0.
+		if tf.split == "all" { // no other part to suggest
+			return usagef("no theorem in %s has recorded steps (%d theorems loaded): bench replays recorded tactics",
+				tf.files.String(), len(all))
+		}
 		return usagef("no theorem with recorded steps in the %s part of %s (%d theorems loaded, --dev-percent %d): try --split all",
 			tf.split, tf.files.String(), len(all), tf.devPercent)
 	}

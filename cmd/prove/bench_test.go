@@ -2,6 +2,7 @@ package main
 
 import (
 	"encoding/json"
+	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -107,5 +108,14 @@ func TestBenchUsageErrors(t *testing.T) {
 		if code != 2 || !strings.Contains(errs, tt.mention) {
 			t.Errorf("%v: exit %d stderr %q; want 2 mentioning %q", tt.args, code, errs, tt.mention)
 		}
+	}
+	// Under --split all there is no other part to try.
+	noSteps := filepath.Join(t.TempDir(), "nosteps.json")
+	if err := os.WriteFile(noSteps, []byte(`[{"full_name": "A.term", "file_path": "A.lean", "traced_tactics": []}]`), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	code, _, errs := runCLI(t, "bench", "--traces", noSteps, "--split", "all")
+	if code != 2 || !strings.Contains(errs, "no theorem in "+noSteps+" has recorded steps") || strings.Contains(errs, "try --split all") {
+		t.Errorf("no steps under --split all: exit %d stderr %q; want 2, naming the file and suggesting no other split", code, errs)
 	}
 }
