@@ -147,17 +147,26 @@ func runPolicyEval(ctx context.Context, e *env, args []string) error {
 	if err != nil {
 		return err
 	}
+	examples := policy.ExamplesFrom(selected)
+	if len(examples) == 0 {
+		// Accuracies over no step are no measurement, as in bench.
+		hint := fmt.Sprintf(" in the %s part (--dev-percent %d): try --split all", tf.split, tf.devPercent)
+		if tf.split == "all" {
+			hint = ""
+		}
+		return usagef("no recorded step to evaluate in %s%s", tf.files.String(), hint)
+	}
 	pol, err := policyFromSpec(*spec, llm, train)
 	if err != nil {
 		return err
 	}
-	m, err := policy.Evaluate(ctx, pol, policy.ExamplesFrom(selected), *k)
+	m, err := policy.Evaluate(ctx, pol, examples, *k)
 	if err != nil {
 		return err
 	}
 	rep := evalReport{Policy: *spec, Split: tf.split, Metrics: m}
 	if *ceiling {
-		c := policy.MeasureCeiling(policy.ExamplesFrom(train), policy.ExamplesFrom(selected))
+		c := policy.MeasureCeiling(policy.ExamplesFrom(train), examples)
 		rep.Ceiling = &c
 	}
 	if *byHead {

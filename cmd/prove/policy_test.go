@@ -77,6 +77,8 @@ func TestPolicyUsageErrors(t *testing.T) {
 		{[]string{"policy", "eval", "--policy", "frequency"}, "--traces"},
 		{[]string{"policy", "eval", "--policy", "frequency", "--traces", fixture("dojo.json"), "--split", "half"}, "--split"},
 		{[]string{"policy", "eval", "--policy", "learned:" + filepath.Join(dir, "none"), "--traces", fixture("dojo.json")}, "none"},
+		// No step to score is an input error, not an accuracy of 0.
+		{[]string{"policy", "eval", "--policy", "portfolio", "--traces", fixture("dojo.json"), "--dev-percent", "0"}, "no recorded step to evaluate in " + fixture("dojo.json") + " in the dev part"},
 	}
 	for _, tt := range tests {
 		code, _, errs := runCLI(t, tt.args...)
