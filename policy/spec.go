@@ -42,12 +42,15 @@ func FromSpec(spec string, env SpecEnv) (search.Policy, error) {
 
 func fromPart(part string, env SpecEnv) (search.Policy, error) {
 	kind, arg, _ := strings.Cut(part, ":")
+	if (kind == "portfolio" || kind == "frequency") && part != kind {
+		return nil, fmt.Errorf("%w: %q: %s takes no argument", ErrBadSpec, part, kind)
+	}
 	switch kind {
 	case "portfolio":
 		return NewPortfolio(), nil
 	case "frequency":
 		if env.Train == nil {
-			return nil, fmt.Errorf("%w: frequency needs training traces", ErrBadSpec)
+			return nil, fmt.Errorf("%w: frequency counts the tactics of training traces, which only prove policy eval and prove bench read (--traces); for prove, train a model and use learned:MODEL", ErrBadSpec)
 		}
 		ex, err := env.Train()
 		if err != nil {

@@ -34,7 +34,7 @@ func TestFromSpec(t *testing.T) {
 			t.Errorf("%q proposes %v, %v", spec, cands, err)
 		}
 	}
-	bad := []string{"", "magic", "learned:", "llm:qwen", "llm:@http://x", "frequency+bogus"}
+	bad := []string{"", "magic", "learned:", "llm:qwen", "llm:@http://x", "frequency+bogus", "portfolio:junk", "frequency:x"}
 	for _, spec := range bad {
 		if _, err := policy.FromSpec(spec, env); !errors.Is(err, policy.ErrBadSpec) {
 			t.Errorf("%q: err %v, want ErrBadSpec", spec, err)
