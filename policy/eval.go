@@ -46,7 +46,8 @@ func Evaluate(ctx context.Context, pol search.Policy, examples []Example, k int)
 			return Metrics{}, fmt.Errorf("evaluate example %d: %w", i, err)
 		}
 		want := corpus.NormalizeTactic(ex.Tactic)
-		head := m.ByHead[tacticHead(want)]
+		headName := tacticHead(want)
+		head := m.ByHead[headName]
 		head.N++
 		for r, c := range cands {
 			if r >= k {
@@ -62,7 +63,7 @@ func Evaluate(ctx context.Context, pol search.Policy, examples []Example, k int)
 				break
 			}
 		}
-		m.ByHead[tacticHead(want)] = head
+		m.ByHead[headName] = head
 		m.N++
 	}
 	if m.N > 0 {

@@ -241,11 +241,12 @@ func (l *Learned) candidates(s search.State) ([]candidate, [][rankFeatures]float
 	}
 	xs := make([][rankFeatures]float64, len(cands))
 	for i := range cands {
+		head := tacticHead(cands[i].tactic)
 		h := 0.0
 		if total > 0 {
-			h = heads[tacticHead(cands[i].tactic)] / total
+			h = heads[head] / total
 		}
-		l.features(&cands[i], q, total, h, float64(l.headCounts[tacticHead(cands[i].tactic)]), fw, &xs[i])
+		l.features(&cands[i], q, total, h, float64(l.headCounts[head]), fw, &xs[i])
 	}
 	return cands, xs
 }
