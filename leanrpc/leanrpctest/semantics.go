@@ -194,18 +194,14 @@ func LoadTraces(paths ...string) (*Traces, error) {
 				if t.steps[before] == nil {
 					t.steps[before] = map[string]string{}
 				}
-				if tac := strings.TrimSpace(tt.Tactic); !hasKey(t.steps[before], tac) {
+				tac := strings.TrimSpace(tt.Tactic)
+				if _, seen := t.steps[before][tac]; !seen {
 					t.steps[before][tac] = tt.StateAfter
 				}
 			}
 		}
 	}
 	return t, nil
-}
-
-func hasKey(m map[string]string, k string) bool {
-	_, ok := m[k]
-	return ok
 }
 
 // Theorems lists the names with an initial state.
