@@ -97,6 +97,9 @@ func ExtractStatic(ctx context.Context, roots []string, skipBad bool) (decls []S
 	return decls, skipped, nil
 }
 
+// exampleMark starts the made-up name of an example.
+const exampleMark = "example@"
+
 // declName is the name a declaration's records carry. An example has none
 // in Lean; records need one (Load refuses a theorem without a name, and
 // the store keys theorems by file and name), so an example is named after
@@ -105,7 +108,7 @@ func declName(d *leanrpc.Decl) string {
 	if d.FullName != "" {
 		return d.FullName
 	}
-	name := fmt.Sprintf("example@%d", d.Line)
+	name := fmt.Sprintf("%s%d", exampleMark, d.Line)
 	if d.Namespace != "" {
 		name = d.Namespace + "." + name
 	}

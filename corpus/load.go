@@ -23,6 +23,9 @@ type LoadResult struct {
 	Theorems []Theorem
 	Skipped  int    // malformed records skipped under Options.SkipBad
 	Format   string // "leandojo" or "jsonl-pairs" or "jsonl-theorems"
+	// Duplicates counts the theorems LoadFiles dropped because an earlier
+	// file already held them (see LoadFiles).
+	Duplicates int
 }
 
 // Load reads one trace file: LeanDojo Benchmark 4 JSON (an array of theorem
@@ -39,15 +42,29 @@ func Load(path string, opts Options) (*LoadResult, error) {
 	return LoadReader(path, f, opts)
 }
 
-// LoadFiles loads several files and concatenates their theorems.
+// LoadFiles loads several files and concatenates their theorems. A theorem
+// that an earlier file already held is dropped and counted in Duplicates:
+// traces of two Mathlib commits share theorems (16 of the shared LeanDojo
+// files' do, some moved to another file between the commits), and a rate or
+// a count over theorems must not count one twice. The earlier file's record
+// is the one kept, so the order of paths decides.
 func LoadFiles(paths []string, opts Options) (*LoadResult, error) {
 	all := &LoadResult{}
+	seen := map[string]bool{}
 	for _, p := range paths {
 		r, err := Load(p, opts)
 		if err != nil {
 			return nil, err
 		}
-		all.Theorems = append(all.Theorems, r.Theorems...)
+		for _, th := range r.Theorems {
+			id := th.identity()
+			if seen[id] {
+				all.Duplicates++
+				continue
+			}
+			seen[id] = true
+			all.Theorems = append(all.Theorems, th)
+		}
 		all.Skipped += r.Skipped
 		all.Format = r.Format
 	}

@@ -3,7 +3,10 @@ package corpus_test
 import (
 	"context"
 	"errors"
+	"fmt"
+	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
@@ -379,6 +382,59 @@ func TestLoadLineEndingsAndLongLines(t *testing.T) {
 			r := corpus.NewReplay(res.Theorems)
 			if !r.Replayable(context.Background(), res.Theorems[1]) {
 				t.Error("the long goal does not replay")
+			}
+		})
+	}
+}
+
+// Traces of two commits share theorems, sometimes moved to another file:
+// LoadFiles keeps a theorem once (the first file's record), while examples,
+// whose made-up names are unique only within a file, stay apart.
+func TestLoadFilesDropsTheoremsSeenInAnEarlierFile(t *testing.T) {
+	dir := t.TempDir()
+	write := func(name, text string) string {
+		p := filepath.Join(dir, name)
+		if err := os.WriteFile(p, []byte(text), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		return p
+	}
+	pair := `{"theorem": %q, "file": %q, "state_before": "⊢ True", "tactic": %q, "state_after": "no goals"}` + "\n"
+	first := write("a.jsonl", fmt.Sprintf(pair, "T.moved", "Old.lean", "trivial")+
+		fmt.Sprintf(pair, "T.only_a", "A.lean", "trivial")+
+		fmt.Sprintf(pair, "N.example@3", "A.lean", "trivial"))
+	second := write("b.jsonl", fmt.Sprintf(pair, "T.moved", "New.lean", "exact True.intro")+
+		fmt.Sprintf(pair, "T.only_b", "B.lean", "trivial")+
+		fmt.Sprintf(pair, "N.example@3", "B.lean", "trivial"))
+	tests := []struct {
+		name       string
+		paths      []string
+		want       []string // file:name of the theorems kept, in order
+		movedTac   string   // the tactic kept for T.moved
+		duplicates int
+	}{
+		{"a then b", []string{first, second}, []string{"Old.lean:T.moved", "A.lean:T.only_a", "A.lean:N.example@3", "B.lean:T.only_b", "B.lean:N.example@3"}, "trivial", 1},
+		{"b then a", []string{second, first}, []string{"New.lean:T.moved", "B.lean:T.only_b", "B.lean:N.example@3", "A.lean:T.only_a", "A.lean:N.example@3"}, "exact True.intro", 1},
+		{"a twice", []string{first, first}, []string{"Old.lean:T.moved", "A.lean:T.only_a", "A.lean:N.example@3"}, "trivial", 3},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			res, err := corpus.LoadFiles(tt.paths, corpus.Options{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			var got []string
+			for _, th := range res.Theorems {
+				got = append(got, th.Key())
+				if th.FullName == "T.moved" && th.Steps[0].Tactic != tt.movedTac {
+					t.Errorf("T.moved kept with tactic %q, want the first file's %q", th.Steps[0].Tactic, tt.movedTac)
+				}
+			}
+			if !slices.Equal(got, tt.want) {
+				t.Errorf("theorems %v, want %v", got, tt.want)
+			}
+			if res.Duplicates != tt.duplicates {
+				t.Errorf("duplicates %d, want %d", res.Duplicates, tt.duplicates)
 			}
 		})
 	}

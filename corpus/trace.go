@@ -43,6 +43,17 @@ func (t Theorem) Key() string {
 	return t.FilePath + ":" + t.FullName
 }
 
+// identity says which theorem t is across trace files: its full name, which
+// Lean keeps unique within a project whichever file the theorem moves to,
+// except for an example, whose made-up name (see declName) is unique only
+// within its file.
+func (t Theorem) identity() string {
+	if strings.Contains(t.FullName, exampleMark) {
+		return t.Key()
+	}
+	return t.FullName
+}
+
 // NoGoals is how Lean and the traces print a state with nothing left to prove.
 const NoGoals = "no goals"
 

@@ -94,10 +94,11 @@ func runBench(ctx context.Context, e *env, args []string) error {
 	if *calls == 0 {
 		*calls = *budget * *candidates
 	}
-	all, selected, train, _, err := tf.load()
+	lt, err := tf.load(e)
 	if err != nil {
 		return err
 	}
+	all, selected, train := lt.all, lt.selected, lt.train
 	if !slices.ContainsFunc(selected, func(th corpus.Theorem) bool { return len(th.Steps) > 0 }) {
 		// A rate over no theorems is no measurement: say so rather than
 		// print 0 of 0.

@@ -81,16 +81,27 @@ func (t *traceFlags) validateSplit() error {
 	return nil
 }
 
+// loadedTraces is what traceFlags.load read.
+type loadedTraces struct {
+	all, selected, train []corpus.Theorem // every theorem, the --split part, the train part
+	skipped              int              // malformed records skipped under --skip-bad
+}
+
 // load reads the files and returns every theorem, the selected part, and
-// the train part (what a baseline may learn from).
-func (t *traceFlags) load() (all, selected, train []corpus.Theorem, skipped int, err error) {
+// the train part (what a baseline may learn from). It logs how many
+// theorems an earlier file already held: those are used once.
+func (t *traceFlags) load(e *env) (loadedTraces, error) {
 	res, err := corpus.LoadFiles(t.files, corpus.Options{SkipBad: t.skipBad})
 	if err != nil {
-		return nil, nil, nil, 0, err
+		return loadedTraces{}, err
 	}
-	all = res.Theorems
-	selected, train = t.part(all)
-	return all, selected, train, res.Skipped, nil
+	if res.Duplicates > 0 {
+		e.log.Info().Int("theorems", res.Duplicates).
+			Msg("theorems found in more than one trace file are used once, as the first file records them")
+	}
+	lt := loadedTraces{all: res.Theorems, skipped: res.Skipped}
+	lt.selected, lt.train = t.part(res.Theorems)
+	return lt, nil
 }
 
 // part returns the theorems of ths that --split selects, and the train
@@ -137,12 +148,12 @@ func runCorpusImport(ctx context.Context, e *env, args []string) error {
 		return err
 	}
 	sum := map[string]any{"db": *db, "theorems": len(res.Theorems), "new": added,
-		"steps": corpus.CountSteps(res.Theorems), "skipped": res.Skipped}
+		"steps": corpus.CountSteps(res.Theorems), "skipped": res.Skipped, "duplicates": res.Duplicates}
 	if *asJSON {
 		return writeJSON(e.stdout, sum)
 	}
-	fmt.Fprintf(e.stdout, "imported %d theorems (%d new), %d steps into %s; skipped %d malformed records\n",
-		len(res.Theorems), added, corpus.CountSteps(res.Theorems), *db, res.Skipped)
+	fmt.Fprintf(e.stdout, "imported %d theorems (%d new), %d steps into %s; skipped %d malformed records and %d theorems already in an earlier file\n",
+		len(res.Theorems), added, corpus.CountSteps(res.Theorems), *db, res.Skipped, res.Duplicates)
 	return nil
 }
 
@@ -201,6 +212,7 @@ type corpusStats struct {
 	Distinct     int           `json:"distinct_tactics"`
 	Replayable   int           `json:"replayable"`
 	Skipped      int           `json:"skipped"`
+	Duplicates   int           `json:"duplicates"` // theorems already in an earlier file, counted once
 	TopTactics   []tacticCount `json:"top_tactics"`
 	MeanProofLen float64       `json:"mean_steps_per_theorem"`
 }
@@ -223,7 +235,7 @@ func runCorpusStats(ctx context.Context, e *env, args []string) error {
 		return usagef("--top must not be negative, got %d", *top)
 	}
 	var ths []corpus.Theorem
-	skipped := 0
+	skipped, duplicates := 0, 0
 	switch {
 	case *db != "" && fs.NArg() > 0:
 		return usagef("give either --db or trace files, not both")
@@ -242,11 +254,11 @@ func runCorpusStats(ctx context.Context, e *env, args []string) error {
 		if err != nil {
 			return err
 		}
-		ths, skipped = res.Theorems, res.Skipped
+		ths, skipped, duplicates = res.Theorems, res.Skipped, res.Duplicates
 	default:
 		return usagef("corpus stats needs trace files or --db FILE")
 	}
-	s := corpusStats{Theorems: len(ths), Steps: corpus.CountSteps(ths), Skipped: skipped}
+	s := corpusStats{Theorems: len(ths), Steps: corpus.CountSteps(ths), Skipped: skipped, Duplicates: duplicates}
 	counts := map[string]int{}
 	replay := corpus.NewReplay(ths)
 	for _, th := range ths {
@@ -278,8 +290,8 @@ func runCorpusStats(ctx context.Context, e *env, args []string) error {
 	if *asJSON {
 		return writeJSON(e.stdout, s)
 	}
-	fmt.Fprintf(e.stdout, "theorems %d (%d with steps, %d replay to no goals), steps %d (%.2f per theorem), distinct tactics %d, skipped %d\n",
-		s.Theorems, s.WithSteps, s.Replayable, s.Steps, s.MeanProofLen, s.Distinct, s.Skipped)
+	fmt.Fprintf(e.stdout, "theorems %d (%d with steps, %d replay to no goals), steps %d (%.2f per theorem), distinct tactics %d, skipped %d, duplicates %d\n",
+		s.Theorems, s.WithSteps, s.Replayable, s.Steps, s.MeanProofLen, s.Distinct, s.Skipped, s.Duplicates)
 	for _, tc := range s.TopTactics {
 		fmt.Fprintf(e.stdout, "%6d  %s\n", tc.Count, tc.Tactic)
 	}

@@ -35,6 +35,13 @@ func TestCorpusImportStatsExtract(t *testing.T) {
 	if code != 0 || !strings.Contains(out, "theorems 3 (2 with steps, 2 replay to no goals)") {
 		t.Errorf("text stats exit %d: %s", code, out)
 	}
+	// The same file twice: its theorems are counted once, and said to be
+	// duplicates.
+	code, out, _ = runCLI(t, "corpus", "stats", "--json", fixture("dojo.json"), fixture("dojo.json"))
+	st = corpusStats{}
+	if err := json.Unmarshal([]byte(out), &st); code != 0 || err != nil || st.Theorems != 3 || st.Steps != 5 || st.Duplicates != 3 {
+		t.Errorf("stats of a file given twice: exit %d, %+v (%v)", code, st, err)
+	}
 	code, out, errs = runCLI(t, "corpus", "extract", filepath.Join("..", "..", "corpus", "testdata", "lean"))
 	if code != 0 || strings.Count(out, "\n") != 4 || !strings.Contains(out, `"full_name":"Demo.and_swap"`) {
 		t.Errorf("extract exit %d: %s %s", code, out, errs)

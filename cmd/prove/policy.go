@@ -55,12 +55,12 @@ func runPolicyTrain(ctx context.Context, e *env, args []string) error {
 	var examples []policy.Example
 	skipped := 0
 	if len(tf.files) > 0 {
-		_, selected, _, sk, err := tf.load()
+		lt, err := tf.load(e)
 		if err != nil {
 			return err
 		}
-		skipped = sk
-		examples = append(examples, policy.ExamplesFrom(selected)...)
+		skipped = lt.skipped
+		examples = append(examples, policy.ExamplesFrom(lt.selected)...)
 	}
 	fromStore := 0
 	if *fromDB != "" {
@@ -143,10 +143,11 @@ func runPolicyEval(ctx context.Context, e *env, args []string) error {
 	if *k <= 0 {
 		return usagef("--k must be positive, got %d", *k)
 	}
-	_, selected, train, _, err := tf.load()
+	lt, err := tf.load(e)
 	if err != nil {
 		return err
 	}
+	selected, train := lt.selected, lt.train
 	examples := policy.ExamplesFrom(selected)
 	if len(examples) == 0 {
 		// Accuracies over no step are no measurement, as in bench.
