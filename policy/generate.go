@@ -119,8 +119,13 @@ func (l *Learned) lemmaFills(nbs []neighbor, weights []float64, total float64) m
 	return votes
 }
 
-// tacticHead is a tactic's name: its first word.
+// tacticHead is a tactic's name: its leading identifier, so that "rw[h]"
+// and "simp[foo]" (which Lean accepts) count as rw and simp; or its first
+// word when it starts with something else ("<;>", "·").
 func tacticHead(t string) string {
+	if end := strings.IndexFunc(t, func(r rune) bool { return !isIdentRune(r) }); end > 0 {
+		return t[:end]
+	}
 	head, _, _ := strings.Cut(t, " ")
 	return head
 }

@@ -88,3 +88,23 @@ func TestTemplateFillAlternative(t *testing.T) {
 		t.Errorf("alternative %q for a two-hypothesis template", alt)
 	}
 }
+
+func TestTacticHead(t *testing.T) {
+	tests := []struct{ tactic, want string }{
+		{"rw [h]", "rw"},
+		{"rw[h]", "rw"},
+		{"simp[foo] at h", "simp"},
+		{"exact?", "exact?"},
+		{"induction' n with n ih", "induction'"},
+		{"simp_all!", "simp_all!"},
+		{"norm_num1", "norm_num1"},
+		{"· simp", "·"},
+		{"rfl", "rfl"},
+		{"", ""},
+	}
+	for _, tt := range tests {
+		if got := tacticHead(tt.tactic); got != tt.want {
+			t.Errorf("tacticHead(%q) = %q, want %q", tt.tactic, got, tt.want)
+		}
+	}
+}
