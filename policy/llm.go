@@ -18,7 +18,10 @@ import (
 // LLMConfig configures the LLM policy. Zero fields take the defaults of
 // withDefaults.
 type LLMConfig struct {
-	BaseURL string // e.g. http://localhost:8000/v1 (vLLM), http://localhost:11434/v1 (Ollama)
+	// BaseURL of the OpenAI-compatible API, e.g. http://localhost:8000/v1
+	// (vLLM) or http://localhost:11434/v1 (Ollama); one naming only the
+	// server gets /v1.
+	BaseURL string
 	Model   string
 	// APIKeyEnv names the environment variable that holds the API key; the
 	// key itself is never a flag or a config value. Empty means no key.
@@ -90,8 +93,13 @@ func NewLLM(cfg LLMConfig, getenv func(string) string) (*LLM, error) {
 			return nil, fmt.Errorf("%w: environment variable %s (the API key) is empty", ErrBadSpec, cfg.APIKeyEnv)
 		}
 	}
+	base, err := chatBaseURL(cfg.BaseURL)
+	if err != nil {
+		return nil, err
+	}
+	cfg.BaseURL = base
 	oc := openai.DefaultConfig(key)
-	oc.BaseURL = cfg.BaseURL
+	oc.BaseURL = base
 	if cfg.HTTPClient != nil {
 		oc.HTTPClient = cfg.HTTPClient
 	}

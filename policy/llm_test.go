@@ -204,3 +204,31 @@ func TestLLMConcurrencyLimit(t *testing.T) {
 		t.Errorf("%d calls, want 6", c)
 	}
 }
+
+// TestLLMBaseURL: the chat endpoint is BASE/chat/completions, and servers
+// (vLLM, Ollama, llama.cpp) serve it under /v1. A base URL with no path is
+// the server's root and gets /v1; a trailing slash changes nothing.
+func TestLLMBaseURL(t *testing.T) {
+	srv := &chatServer{choices: []string{"simp"}}
+	mux := http.NewServeMux()
+	mux.Handle("POST /v1/chat/completions", srv)
+	mux.Handle("POST /openai/v1/chat/completions", srv)
+	ts := httptest.NewServer(mux)
+	defer ts.Close()
+	for _, base := range []string{ts.URL, ts.URL + "/", ts.URL + "/v1", ts.URL + "/v1/", ts.URL + "/openai/v1"} {
+		l, err := policy.NewLLM(policy.LLMConfig{BaseURL: base, Model: "m", Retries: -1}, nil)
+		if err != nil {
+			t.Errorf("%s: %v", base, err)
+			continue
+		}
+		if _, err := l.Propose(context.Background(), llmState, 4); err != nil {
+			t.Errorf("base URL %s: %v", base, err)
+		}
+	}
+	for _, base := range []string{"localhost:8000/v1", "ftp://x/v1", "http://", "http://[::1"} {
+		_, err := policy.NewLLM(policy.LLMConfig{BaseURL: base, Model: "m"}, nil)
+		if !errors.Is(err, policy.ErrBadSpec) || !strings.Contains(err.Error(), base) || !strings.Contains(err.Error(), "http://") {
+			t.Errorf("base URL %q: err %v; want ErrBadSpec naming it and an example http:// URL", base, err)
+		}
+	}
+}
