@@ -16,7 +16,8 @@ import (
 )
 
 // LLMConfig configures the LLM policy. Zero fields take the defaults of
-// withDefaults.
+// withDefaults, except Temperature, whose zero is greedy decoding; negative
+// values are errors, except Retries, where a negative count means none.
 type LLMConfig struct {
 	// BaseURL of the OpenAI-compatible API, e.g. http://localhost:8000/v1
 	// (vLLM) or http://localhost:11434/v1 (Ollama); one naming only the
@@ -27,10 +28,10 @@ type LLMConfig struct {
 	// key itself is never a flag or a config value. Empty means no key.
 	APIKeyEnv   string
 	Samples     int           // completions per state (n); default 8
-	Temperature float32       // default 0.8
+	Temperature float32       // sampling temperature; 0 is greedy (then use Samples 1)
 	MaxTokens   int           // per completion; default 96
 	Timeout     time.Duration // per HTTP attempt; default 60s
-	Retries     int           // extra attempts on 429 and 5xx; default 3
+	Retries     int           // extra attempts on 429, 5xx and transport errors; default 3, negative for none
 	Backoff     time.Duration // first retry delay, doubled each time; default 500ms
 	Concurrency int           // requests in flight; default 4
 	// SystemPrompt replaces DefaultSystemPrompt when set.
@@ -39,17 +40,31 @@ type LLMConfig struct {
 	HTTPClient *http.Client
 }
 
+// check reports the first negative setting: flags pass user input through,
+// and silently replacing -1 with a default would hide the mistake.
+func (c LLMConfig) check() error {
+	for _, f := range []struct {
+		name string
+		neg  bool
+	}{
+		{"Samples", c.Samples < 0}, {"Temperature", c.Temperature < 0}, {"MaxTokens", c.MaxTokens < 0},
+		{"Timeout", c.Timeout < 0}, {"Backoff", c.Backoff < 0}, {"Concurrency", c.Concurrency < 0},
+	} {
+		if f.neg {
+			return fmt.Errorf("%w: LLM setting %s must not be negative (the --llm-* flags set it)", ErrBadSpec, f.name)
+		}
+	}
+	return nil
+}
+
 func (c LLMConfig) withDefaults() LLMConfig {
-	if c.Samples <= 0 {
+	if c.Samples == 0 {
 		c.Samples = 8
 	}
-	if c.Temperature == 0 {
-		c.Temperature = 0.8
-	}
-	if c.MaxTokens <= 0 {
+	if c.MaxTokens == 0 {
 		c.MaxTokens = 96
 	}
-	if c.Timeout <= 0 {
+	if c.Timeout == 0 {
 		c.Timeout = 60 * time.Second
 	}
 	if c.Retries < 0 {
@@ -57,16 +72,26 @@ func (c LLMConfig) withDefaults() LLMConfig {
 	} else if c.Retries == 0 {
 		c.Retries = 3
 	}
-	if c.Backoff <= 0 {
+	if c.Backoff == 0 {
 		c.Backoff = 500 * time.Millisecond
 	}
-	if c.Concurrency <= 0 {
+	if c.Concurrency == 0 {
 		c.Concurrency = 4
 	}
 	if c.SystemPrompt == "" {
 		c.SystemPrompt = DefaultSystemPrompt
 	}
 	return c
+}
+
+// requestTemperature is the temperature to send: go-openai omits a zero
+// (omitempty), which the server reads as its default (usually 1), so greedy
+// decoding is sent as the smallest positive float32.
+func requestTemperature(t float32) float32 {
+	if t == 0 {
+		return math.SmallestNonzeroFloat32
+	}
+	return t
 }
 
 // LLM is a policy backed by an OpenAI-compatible chat endpoint. Each of n
@@ -82,6 +107,9 @@ type LLM struct {
 // NewLLM builds the policy; getenv reads the API key variable (os.Getenv in
 // production, a map in tests).
 func NewLLM(cfg LLMConfig, getenv func(string) string) (*LLM, error) {
+	if err := cfg.check(); err != nil {
+		return nil, err
+	}
 	cfg = cfg.withDefaults()
 	if cfg.BaseURL == "" || cfg.Model == "" {
 		return nil, fmt.Errorf("%w: the LLM policy needs a model and a base URL (llm:MODEL@URL)", ErrBadSpec)
@@ -122,7 +150,7 @@ func (l *LLM) Propose(ctx context.Context, s search.State, k int) ([]search.Cand
 			{Role: openai.ChatMessageRoleUser, Content: buildPrompt(s)},
 		},
 		N:           l.cfg.Samples,
-		Temperature: l.cfg.Temperature,
+		Temperature: requestTemperature(l.cfg.Temperature),
 		MaxTokens:   l.cfg.MaxTokens,
 		LogProbs:    true,
 	}

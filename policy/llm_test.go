@@ -232,3 +232,62 @@ func TestLLMBaseURL(t *testing.T) {
 		}
 	}
 }
+
+// TestLLMSamplingSettings: what the request carries. Temperature 0 is
+// greedy decoding (prove --llm-temperature 0) and must reach the server:
+// a missing temperature means the server's default, usually 1.
+func TestLLMSamplingSettings(t *testing.T) {
+	tests := []struct {
+		name     string
+		cfg      policy.LLMConfig
+		wantTemp float64
+		wantN    float64
+	}{
+		{"greedy", policy.LLMConfig{Temperature: 0, Samples: 1}, 0, 1},
+		{"sampled", policy.LLMConfig{Temperature: 0.5, Samples: 3}, 0.5, 3},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			srv := &chatServer{choices: []string{"simp"}}
+			l := newLLM(t, srv, tt.cfg)
+			if _, err := l.Propose(context.Background(), llmState, 4); err != nil {
+				t.Fatal(err)
+			}
+			req := srv.lastReq.Load().(map[string]any)
+			temp, ok := req["temperature"].(float64)
+			if !ok || temp < tt.wantTemp-1e-6 || temp > tt.wantTemp+1e-6 {
+				t.Errorf("temperature %v (sent: %v), want %v", req["temperature"], ok, tt.wantTemp)
+			}
+			if req["n"] != tt.wantN {
+				t.Errorf("n = %v, want %v", req["n"], tt.wantN)
+			}
+		})
+	}
+}
+
+// TestLLMConfigErrors: a negative setting is a mistake to report, not a
+// value to replace silently with the default.
+func TestLLMConfigErrors(t *testing.T) {
+	base := policy.LLMConfig{BaseURL: "http://localhost:8000/v1", Model: "m"}
+	tests := []struct {
+		field string
+		edit  func(*policy.LLMConfig)
+	}{
+		{"Samples", func(c *policy.LLMConfig) { c.Samples = -1 }},
+		{"Temperature", func(c *policy.LLMConfig) { c.Temperature = -0.5 }},
+		{"MaxTokens", func(c *policy.LLMConfig) { c.MaxTokens = -3 }},
+		{"Timeout", func(c *policy.LLMConfig) { c.Timeout = -time.Second }},
+		{"Concurrency", func(c *policy.LLMConfig) { c.Concurrency = -2 }},
+		{"Backoff", func(c *policy.LLMConfig) { c.Backoff = -time.Second }},
+	}
+	for _, tt := range tests {
+		cfg := base
+		tt.edit(&cfg)
+		if _, err := policy.NewLLM(cfg, nil); !errors.Is(err, policy.ErrBadSpec) || !strings.Contains(err.Error(), tt.field) {
+			t.Errorf("negative %s: err %v; want ErrBadSpec naming it", tt.field, err)
+		}
+	}
+	if _, err := policy.NewLLM(base, nil); err != nil {
+		t.Errorf("defaults: %v", err)
+	}
+}
