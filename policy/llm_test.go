@@ -291,3 +291,26 @@ func TestLLMConfigErrors(t *testing.T) {
 		t.Errorf("defaults: %v", err)
 	}
 }
+
+// TestLLMParsesChattyAnswers: chat models often say something before the
+// code block, or comment the tactic; the tactic is what reaches Lean.
+func TestLLMParsesChattyAnswers(t *testing.T) {
+	tests := []struct{ answer, want string }{
+		{"simp", "simp"},
+		{"```lean\nsimp\n```", "simp"},
+		{"Here is the next tactic:\n```lean4\nomega\n```\nIt closes the goal.", "omega"},
+		{"Apply this:\n\n```\nrw [Nat.add_zero]\nrfl\n```", "rw [Nat.add_zero]"},
+		{"`exact h`", "exact h"},
+		{"Tactic: intro n", "intro n"},
+		{"simp -- the goal is definitional", "simp"},
+		{"intro n\nsimp", "intro n"},
+	}
+	for _, tt := range tests {
+		srv := &chatServer{choices: []string{tt.answer}}
+		l := newLLM(t, srv, policy.LLMConfig{Samples: 1})
+		cands, err := l.Propose(context.Background(), llmState, 4)
+		if err != nil || len(cands) != 1 || cands[0].Tactic != tt.want {
+			t.Errorf("answer %q: %v %v; want %q", tt.answer, cands, err, tt.want)
+		}
+	}
+}

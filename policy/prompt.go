@@ -35,12 +35,21 @@ func buildPrompt(s search.State) string {
 	return b.String()
 }
 
-// parseTactic extracts one tactic from a model's answer: code fences and a
-// leading "Tactic:" label are removed, and the first non-empty line is the
-// tactic. It returns "" when nothing usable remains.
+// parseTactic extracts one tactic from a model's answer. Chat models often
+// write a sentence before a code block ("Here is the next tactic:"), so
+// when the answer has a fenced block, the tactic is the first non-empty
+// line inside it; otherwise it is the first non-empty line. A leading
+// "Tactic:" label, enclosing backticks and a trailing -- comment are
+// removed. It returns "" when nothing usable remains.
 func parseTactic(answer string) string {
-	answer = strings.ReplaceAll(answer, "\r\n", "\n")
-	for _, line := range strings.Split(answer, "\n") {
+	lines := strings.Split(strings.ReplaceAll(answer, "\r\n", "\n"), "\n")
+	for i, line := range lines {
+		if strings.HasPrefix(strings.TrimSpace(line), "```") {
+			lines = lines[i+1:] // inside the first fence
+			break
+		}
+	}
+	for _, line := range lines {
 		line = strings.TrimSpace(line)
 		if strings.HasPrefix(line, "```") {
 			continue
@@ -48,9 +57,12 @@ func parseTactic(answer string) string {
 		for _, label := range []string{"Tactic:", "tactic:", "Next tactic:"} {
 			line = strings.TrimSpace(strings.TrimPrefix(line, label))
 		}
-		line = strings.Trim(line, "`")
+		if before, _, ok := strings.Cut(line, "--"); ok {
+			line = before
+		}
+		line = strings.TrimSpace(strings.Trim(strings.TrimSpace(line), "`"))
 		if line != "" {
-			return strings.TrimSpace(line)
+			return line
 		}
 	}
 	return ""
