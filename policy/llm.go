@@ -208,11 +208,15 @@ func retryable(err error) bool {
 	return true // transport error or per-attempt timeout
 }
 
-// candidatesFrom parses one tactic per choice and merges duplicates.
+// candidatesFrom parses one tactic per choice and merges duplicates. With
+// log-probabilities, a tactic's prior is the summed probability of the
+// distinct answers that give it (the same answer sampled twice is one
+// sequence); without, it is the share of samples that gave it.
 func candidatesFrom(resp openai.ChatCompletionResponse, k int) ([]search.Candidate, error) {
 	type agg struct {
-		prior float64
-		first int
+		prior   float64
+		first   int
+		answers map[string]bool // raw answers already counted
 	}
 	merged := map[string]*agg{}
 	haveLogProbs := true
@@ -227,25 +231,24 @@ func candidatesFrom(resp openai.ChatCompletionResponse, k int) ([]search.Candida
 		if tac == "" {
 			continue
 		}
-		var p float64
-		if haveLogProbs {
-			sum := 0.0
-			for _, lp := range ch.LogProbs.Content {
-				sum += lp.LogProb
-			}
-			p = math.Exp(sum)
-		} else {
-			p = 1 / n
+		a, ok := merged[tac]
+		if !ok {
+			a = &agg{first: i, answers: map[string]bool{}}
+			merged[tac] = a
 		}
-		if a, ok := merged[tac]; ok {
-			if haveLogProbs {
-				a.prior = max(a.prior, p) // the same sequence: one probability
-			} else {
-				a.prior += p // votes add up
-			}
+		if !haveLogProbs {
+			a.prior += 1 / n // votes add up
 			continue
 		}
-		merged[tac] = &agg{prior: p, first: i}
+		if a.answers[ch.Message.Content] {
+			continue
+		}
+		a.answers[ch.Message.Content] = true
+		sum := 0.0
+		for _, lp := range ch.LogProbs.Content {
+			sum += lp.LogProb
+		}
+		a.prior += math.Exp(sum)
 	}
 	if len(merged) == 0 {
 		return nil, fmt.Errorf("%w (%d choices)", ErrNoCandidates, len(resp.Choices))

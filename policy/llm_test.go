@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"math"
 	"net/http"
 	"net/http/httptest"
 	"strings"
@@ -312,5 +313,25 @@ func TestLLMParsesChattyAnswers(t *testing.T) {
 		if err != nil || len(cands) != 1 || cands[0].Tactic != tt.want {
 			t.Errorf("answer %q: %v %v; want %q", tt.answer, cands, err, tt.want)
 		}
+	}
+}
+
+// TestLLMLogprobsOfOneTactic: two different answers that parse to the same
+// tactic are two ways the model proposes it, so their probabilities add;
+// the same answer sampled twice is one sequence, counted once.
+func TestLLMLogprobsOfOneTactic(t *testing.T) {
+	srv := &chatServer{
+		choices:  []string{"simp", "```\nsimp\n```", "simp", "ring"},
+		logprobs: [][]float64{{-1}, {-1, -0.5}, {-1}, {-0.6}},
+	}
+	l := newLLM(t, srv, policy.LLMConfig{Samples: 4})
+	cands, err := l.Propose(context.Background(), llmState, 8)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := math.Exp(-1) + math.Exp(-1.5)
+	if len(cands) != 2 || cands[0].Tactic != "simp" || math.Abs(cands[0].Prior-want) > 1e-9 ||
+		cands[1].Tactic != "ring" || math.Abs(cands[1].Prior-math.Exp(-0.6)) > 1e-9 {
+		t.Errorf("candidates %v; want simp %.4f (two answers), then ring %.4f", cands, want, math.Exp(-0.6))
 	}
 }
