@@ -4,8 +4,10 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"math"
 	"net/http"
+	"net/url"
 	"sort"
 	"time"
 
@@ -191,21 +193,46 @@ func (l *LLM) complete(ctx context.Context, req openai.ChatCompletionRequest) (o
 			break
 		}
 	}
-	return openai.ChatCompletionResponse{}, fmt.Errorf("%w: %s at %s: %v", ErrLLM, l.cfg.Model, l.cfg.BaseURL, lastErr)
+	return openai.ChatCompletionResponse{}, fmt.Errorf("%w: %s at %s: %v%s", ErrLLM, l.cfg.Model, l.cfg.BaseURL, lastErr, l.hint(lastErr))
 }
 
 // retryable says whether a failed request may succeed if sent again: rate
-// limits, server errors, timeouts and transport failures; not 4xx refusals.
+// limits, server errors, timeouts and transport failures. Not 4xx
+// refusals, nor what go-openai refuses before sending or a 200 whose body
+// is not a chat completion (a wrong URL): those fail the same way again.
 func retryable(err error) bool {
+	if code := httpStatus(err); code != 0 {
+		return code == http.StatusTooManyRequests || code >= 500
+	}
+	var urlErr *url.Error
+	return errors.As(err, &urlErr) || errors.Is(err, io.ErrUnexpectedEOF) || errors.Is(err, context.DeadlineExceeded)
+}
+
+// httpStatus is the status of a failed HTTP answer, 0 when err is not one.
+func httpStatus(err error) int {
 	var apiErr *openai.APIError
 	if errors.As(err, &apiErr) {
-		return apiErr.HTTPStatusCode == http.StatusTooManyRequests || apiErr.HTTPStatusCode >= 500
+		return apiErr.HTTPStatusCode
 	}
 	var reqErr *openai.RequestError
 	if errors.As(err, &reqErr) {
-		return reqErr.HTTPStatusCode == http.StatusTooManyRequests || reqErr.HTTPStatusCode >= 500
+		return reqErr.HTTPStatusCode
 	}
-	return true // transport error or per-attempt timeout
+	return 0
+}
+
+// hint says what to do about a refusal whose cause is the configuration.
+func (l *LLM) hint(err error) string {
+	switch httpStatus(err) {
+	case http.StatusUnauthorized, http.StatusForbidden:
+		if l.cfg.APIKeyEnv == "" {
+			return " (the endpoint wants an API key: name the environment variable that holds it with --llm-key-env)"
+		}
+		return fmt.Sprintf(" (check the API key in $%s)", l.cfg.APIKeyEnv)
+	case http.StatusNotFound:
+		return " (check the base URL: the API is usually under /v1; and the model name)"
+	}
+	return ""
 }
 
 // candidatesFrom parses one tactic per choice and merges duplicates. With

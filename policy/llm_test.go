@@ -132,7 +132,11 @@ func TestLLMRetriesAndFailures(t *testing.T) {
 		{"429 then ok", &chatServer{failures: 2, status: 429, choices: []string{"simp"}}, policy.LLMConfig{Retries: 3}, nil, 3},
 		{"503 forever", &chatServer{failures: 100, status: 503}, policy.LLMConfig{Retries: 2}, policy.ErrLLM, 3},
 		{"400 is not retried", &chatServer{failures: 100, status: 400}, policy.LLMConfig{Retries: 3}, policy.ErrLLM, 1},
-		{"garbage body", &chatServer{raw: "<html>not json"}, policy.LLMConfig{Retries: 1}, policy.ErrLLM, 2},
+		// A 200 that is not JSON is a wrong URL (a web page), not a
+		// passing failure.
+		{"garbage body", &chatServer{raw: "<html>not json"}, policy.LLMConfig{Retries: 1}, policy.ErrLLM, 1},
+		{"401 is not retried", &chatServer{failures: 100, status: 401}, policy.LLMConfig{Retries: 3}, policy.ErrLLM, 1},
+		{"500 then ok", &chatServer{failures: 1, status: 500, choices: []string{"simp"}}, policy.LLMConfig{Retries: 1}, nil, 2},
 		{"empty answers", &chatServer{choices: []string{"", "```\n```"}}, policy.LLMConfig{}, policy.ErrNoCandidates, 1},
 		{"slow server", &chatServer{delay: 2 * time.Second, choices: []string{"simp"}}, policy.LLMConfig{Timeout: 50 * time.Millisecond, Retries: 1}, policy.ErrLLM, 2},
 	}
@@ -333,5 +337,53 @@ func TestLLMLogprobsOfOneTactic(t *testing.T) {
 	if len(cands) != 2 || cands[0].Tactic != "simp" || math.Abs(cands[0].Prior-want) > 1e-9 ||
 		cands[1].Tactic != "ring" || math.Abs(cands[1].Prior-math.Exp(-0.6)) > 1e-9 {
 		t.Errorf("candidates %v; want simp %.4f (two answers), then ring %.4f", cands, want, math.Exp(-0.6))
+	}
+}
+
+// TestLLMLocalErrorsAreNotRetried: go-openai refuses some requests before
+// sending them (max_tokens for a model named like OpenAI's reasoning
+// models); sending again cannot help, so the error comes at once instead of
+// after the backoff.
+func TestLLMLocalErrorsAreNotRetried(t *testing.T) {
+	srv := &chatServer{choices: []string{"simp"}}
+	ts := httptest.NewServer(srv)
+	defer ts.Close()
+	l, err := policy.NewLLM(policy.LLMConfig{BaseURL: ts.URL + "/v1", Model: "o3-mini", Retries: 3, Backoff: time.Hour}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	_, err = l.Propose(ctx, llmState, 4)
+	if !errors.Is(err, policy.ErrLLM) || errors.Is(err, context.DeadlineExceeded) {
+		t.Errorf("err = %v; want ErrLLM at once, not a retry that waits out the backoff", err)
+	}
+}
+
+// TestLLMErrorHints: a 401 names the key variable to set, a 404 the base
+// URL to check.
+func TestLLMErrorHints(t *testing.T) {
+	tests := []struct {
+		status int
+		keyEnv string
+		want   string
+	}{
+		{401, "", "--llm-key-env"},
+		{401, "MY_KEY", "MY_KEY"},
+		{404, "", "check the base URL"},
+	}
+	for _, tt := range tests {
+		srv := &chatServer{failures: 100, status: tt.status}
+		ts := httptest.NewServer(srv)
+		l, err := policy.NewLLM(policy.LLMConfig{BaseURL: ts.URL + "/v1", Model: "m", APIKeyEnv: tt.keyEnv, Retries: -1},
+			func(string) string { return "wrong" })
+		if err != nil {
+			t.Fatal(err)
+		}
+		_, err = l.Propose(context.Background(), llmState, 4)
+		ts.Close()
+		if !errors.Is(err, policy.ErrLLM) || !strings.Contains(err.Error(), tt.want) {
+			t.Errorf("status %d, key variable %q: err %v; want it to mention %q", tt.status, tt.keyEnv, err, tt.want)
+		}
 	}
 }
