@@ -83,6 +83,10 @@ func (b *bestFirst) push(n *node, ei int) {
 
 func (b *bestFirst) nodeCreated(n *node) { b.push(n, -1) }
 
+// nodeReopened queues the node's wider expansion at the node's own rank, as
+// a new node's.
+func (b *bestFirst) nodeReopened(n *node) { b.push(n, -1) }
+
 func (b *bestFirst) fill() {
 	s := b.s
 	for b.inFlight < s.p.MaxInFlight && len(b.queue) > 0 && s.root.solve == unsolved && !s.stopping {

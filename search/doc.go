@@ -47,6 +47,14 @@
 // CandidatesPerNode tactics, and a tactic is applied only when selection
 // first picks its edge.
 //
+// A node whose every candidate failed (or leads to a dead node) is not given
+// up at once: it is reopened and expanded again, asking the policy for twice
+// as many candidates as the last time, and the new ones become edges
+// appended after the old (Widenings times at most, and only while the policy
+// keeps filling its answers). Without it, a search whose root's first 16
+// tactics all fail ends with most of its budget unspent, although the right
+// tactic is often just past them.
+//
 // # MCTS
 //
 // A playout descends from the root by PUCT (or UCB1, see select.go for the

@@ -25,6 +25,9 @@ type strategy interface {
 	handle(j *job)
 	// nodeCreated learns of a node reached for the first time.
 	nodeCreated(n *node)
+	// nodeReopened learns of a node sent back to unexpanded for a wider
+	// expansion (solver.go, widen).
+	nodeReopened(n *node)
 	// stuck is called when nothing is in flight and fill started nothing;
 	// it returns false when the search must end as exhausted.
 	stuck() bool

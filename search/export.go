@@ -18,16 +18,19 @@ type Tree struct {
 
 // A TreeNode is one proof state.
 type TreeNode struct {
-	ID     int        `json:"id"`
-	Key    string     `json:"key"`
-	Goals  []string   `json:"goals"`
-	Trace  []string   `json:"trace"` // the first path that reached it
-	Status string     `json:"status"`
-	Expand string     `json:"expand"`
-	Visits int        `json:"visits"`
-	Q      float64    `json:"q"`
-	U      float64    `json:"u"`
-	Edges  []TreeEdge `json:"edges,omitempty"`
+	ID     int      `json:"id"`
+	Key    string   `json:"key"`
+	Goals  []string `json:"goals"`
+	Trace  []string `json:"trace"` // the first path that reached it
+	Status string   `json:"status"`
+	Expand string   `json:"expand"`
+	Visits int      `json:"visits"`
+	Q      float64  `json:"q"`
+	U      float64  `json:"u"`
+	// Widened counts the node's re-expansions after its candidates all
+	// failed (Params.Widenings).
+	Widened int        `json:"widened,omitempty"`
+	Edges   []TreeEdge `json:"edges,omitempty"`
 }
 
 // A TreeEdge is one candidate tactic. Child is -1 until it is applied.
@@ -53,7 +56,7 @@ func (r *Result) Tree() *Tree {
 	for i, n := range r.nodes {
 		tn := TreeNode{
 			ID: n.id, Key: n.key.String(), Goals: n.state.Goals, Trace: n.state.Trace,
-			Status: n.solve.String(), Expand: expandNames[n.expand],
+			Status: n.solve.String(), Expand: expandNames[n.expand], Widened: n.widened,
 			Visits: n.visits(), Q: n.q, U: n.u,
 		}
 		for ei := range n.edges {

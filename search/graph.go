@@ -52,7 +52,7 @@ func (s *searcher) nodeWork(n *node) *job {
 		return nil
 	}
 	j := s.newJob(jobExpand, n, -1)
-	j.k = s.p.CandidatesPerNode
+	j.k = s.p.CandidatesPerNode << n.widened
 	return j
 }
 
@@ -84,6 +84,10 @@ func (s *searcher) finishRollout(j *job) bool {
 // outcome at once. A policy that fails leaves the node without candidates,
 // so it is dead (a policy that can fail transiently should retry inside
 // Propose); at the root the failure ends the search with ErrPolicy.
+//
+// A re-expansion (see widen) keeps the node's edges, whose indices parents
+// and queues hold, and appends the tactics it did not have, ordered among
+// themselves.
 func (s *searcher) finishExpansion(j *job) {
 	n := j.node
 	n.expand = expanded
@@ -98,7 +102,10 @@ func (s *searcher) finishExpansion(j *job) {
 		n.u = j.value
 	}
 	// Copy into edges first: the policy may share its slice.
-	n.edges = make([]edge, 0, len(j.cands))
+	first := len(n.edges)
+	if first == 0 {
+		n.edges = make([]edge, 0, len(j.cands))
+	}
 	for _, c := range j.cands {
 		if c.Tactic == "" || hasTactic(n.edges, c.Tactic) {
 			continue
@@ -109,8 +116,9 @@ func (s *searcher) finishExpansion(j *job) {
 		}
 		n.edges = append(n.edges, edge{tactic: c.Tactic, prior: min(max(prior, 0), 1)})
 	}
-	s.orderEdges(n.edges)
-	for i := range n.edges {
+	n.mayWiden = j.err == nil && len(j.cands) >= j.k && len(n.edges) > first
+	s.orderEdges(n.edges[first:])
+	for i := first; i < len(n.edges); i++ {
 		if step, ok := n.tried[n.edges[i].tactic]; ok {
 			s.applyStep(n, i, step)
 			if n.solve == proved {

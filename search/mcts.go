@@ -39,6 +39,9 @@ func newMCTS(s *searcher) *mcts { return &mcts{s: s} }
 
 func (m *mcts) nodeCreated(*node) {}
 
+// nodeReopened needs nothing: descent expands the unexpanded node it reaches.
+func (m *mcts) nodeReopened(*node) {}
+
 // descent outcomes
 type descent uint8
 

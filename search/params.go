@@ -89,6 +89,15 @@ type Params struct {
 	Workers           int // prover calls in flight; default 1
 	PolicyWorkers     int // policy calls in flight; default Workers
 	CandidatesPerNode int // k passed to Policy.Propose; default 16
+	// Widenings is how many times a node whose every candidate failed asks
+	// the policy again, each time for twice as many candidates as the last
+	// (16, 32, 64, 128 with the defaults), before it is given up as dead:
+	// the recorded or right tactic is often just past the first k, and a
+	// search that gives up its root with budget left wastes it. A
+	// re-expansion costs one expansion, and only the candidates it adds
+	// cost prover calls. A policy that returned fewer candidates than asked
+	// has no more and is not asked again. Default 3; negative: never.
+	Widenings int
 
 	Seed int64
 
@@ -160,6 +169,9 @@ func (p *Params) EnsureDefaults() *Params {
 	}
 	if p.CandidatesPerNode == 0 {
 		p.CandidatesPerNode = 16
+	}
+	if p.Widenings == 0 {
+		p.Widenings = 3
 	}
 	if p.MaxInFlight == 0 {
 		p.MaxInFlight = p.Workers

@@ -26,6 +26,7 @@ func (r StopReason) String() string {
 // Stats describe the work a search did.
 type Stats struct {
 	Expansions        int // nodes expanded (one policy call each)
+	Widenings         int // re-expansions of nodes whose candidates all failed (included in Expansions)
 	ProverCalls       int // tactic applications
 	Nodes             int // distinct proof states in the graph
 	TranspositionHits int // applications that reached an existing node

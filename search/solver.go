@@ -34,7 +34,7 @@ func (s *searcher) checkDead(n *node) {
 	for len(stack) > 0 {
 		m := stack[len(stack)-1]
 		stack = stack[:len(stack)-1]
-		if m.solve != unsolved || m.expand != expanded || hasLiveEdge(m) {
+		if m.solve != unsolved || m.expand != expanded || hasLiveEdge(m) || s.widen(m) {
 			continue
 		}
 		m.solve = dead
@@ -42,6 +42,24 @@ func (s *searcher) checkDead(n *node) {
 			stack = append(stack, pr.node)
 		}
 	}
+}
+
+// widen reopens n, every candidate of which failed or leads to a dead node,
+// for one more expansion instead of letting it die, when the policy may
+// have more to offer and the budget allows (Params.Widenings). The strategy
+// schedules the expansion like a new node's; it asks for twice as many
+// candidates as the last and keeps the new ones (finishExpansion). It
+// reports whether n was reopened.
+func (s *searcher) widen(n *node) bool {
+	if !n.mayWiden || n.widened >= s.p.Widenings || !s.canExpand() {
+		return false
+	}
+	n.widened++
+	n.mayWiden = false
+	n.expand = unexpanded
+	s.stats.Widenings++
+	s.mode.nodeReopened(n)
+	return true
 }
 
 func hasLiveEdge(n *node) bool {

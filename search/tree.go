@@ -13,11 +13,12 @@ package search
 // cuts by never descending into a node already on its path.
 
 // expandState is the node's expansion lifecycle (leela-zero ExpandState). It
-// only moves forward.
+// only moves forward, except that widen sends a node whose candidates all
+// failed back to unexpanded, keeping its edges, for a wider expansion.
 type expandState uint8
 
 const (
-	unexpanded expandState = iota // no edges yet
+	unexpanded expandState = iota // no edges yet, or reopened to get more (solver.go, widen)
 	expanding                     // a policy job (or rollout) is in flight
 	expanded                      // edges fixed, in prior order
 )
@@ -89,6 +90,12 @@ type node struct {
 	proofEdge  int     // the edge that proves it, when proved
 	logp       float64 // best-first: cumulative log prior of the first path
 	mark       uint64  // descent epoch, for cycle detection while selecting
+
+	// widened counts the node's re-expansions (Params.Widenings); mayWiden
+	// says that its last expansion got every candidate it asked for, new
+	// ones among them, so asking for more may give more.
+	widened  int
+	mayWiden bool
 
 	// tried remembers closing-rollout outcomes, so the policy proposing the
 	// same tactic later costs no prover call.

@@ -104,7 +104,7 @@ func runManifest(req proveRequest, f *proveFlags, parallel int) []kv {
 		{"mode", req.Mode}, {"seed", fmt.Sprint(req.Seed)},
 		{"expansions", fmt.Sprint(req.Expansions)}, {"calls", fmt.Sprint(req.Calls)},
 		{"wall", time.Duration(req.WallSeconds * float64(time.Second)).String()}, {"tactic-timeout", f.budget.perTactic.String()},
-		{"candidates", fmt.Sprint(f.candidates)}, {"workers", fmt.Sprint(parallel)},
+		{"candidates", fmt.Sprint(f.candidates)}, {"widenings", fmt.Sprint(f.widenings)}, {"workers", fmt.Sprint(parallel)},
 		{"commit", proverCommit()},
 	}
 }

@@ -23,6 +23,7 @@ type benchReport struct {
 	Mode        string  `json:"mode"`
 	Budget      int     `json:"budget"`
 	Candidates  int     `json:"candidates"`
+	Widenings   int     `json:"widenings"` // re-expansions allowed per state whose candidates all failed
 	Workers     int     `json:"workers"`
 	Seed        int64   `json:"seed"`
 	Split       string  `json:"split"`
@@ -54,6 +55,8 @@ func runBench(ctx context.Context, e *env, args []string) error {
 	budget := fs.Int("budget", 64, "node expansions (policy calls) per theorem")
 	calls := fs.Int("calls", 0, "prover calls per theorem (0: budget × candidates)")
 	candidates := fs.Int("candidates", 16, "tactics the policy proposes per expansion")
+	var widenings int
+	registerWidenings(fs, &widenings)
 	mode := fs.String("mode", "mcts", "search mode: mcts or bestfirst")
 	workers := fs.Int("workers", 1, "prover calls in flight per theorem")
 	seed := fs.Int64("seed", 1, "random seed")
@@ -82,6 +85,8 @@ func runBench(ctx context.Context, e *env, args []string) error {
 		return usagef("--budget must be positive, got %d", *budget)
 	case *candidates <= 0:
 		return usagef("--candidates must be positive, got %d", *candidates)
+	case widenings < 0:
+		return usagef("--widenings must not be negative, got %d (0 turns widening off)", widenings)
 	case *workers <= 0:
 		return usagef("--workers must be positive, got %d", *workers)
 	case *calls < 0:
@@ -117,9 +122,9 @@ func runBench(ctx context.Context, e *env, args []string) error {
 	// included: a search may pass through another theorem's states.
 	replay := corpus.NewReplay(all)
 	params := search.Params{Mode: m, MaxExpansions: *budget, MaxProverCalls: *calls, WallTime: *wall,
-		Workers: *workers, CandidatesPerNode: *candidates, Seed: *seed, InOrder: true}
+		Workers: *workers, CandidatesPerNode: *candidates, Widenings: searchWidenings(widenings), Seed: *seed, InOrder: true}
 
-	rep := benchReport{Policy: *spec, Mode: m.String(), Budget: *budget, Candidates: *candidates,
+	rep := benchReport{Policy: *spec, Mode: m.String(), Budget: *budget, Candidates: *candidates, Widenings: widenings,
 		Workers: *workers, Seed: *seed, Split: tf.split}
 	var st *corpus.Store
 	if *db != "" {
@@ -130,7 +135,7 @@ func runBench(ctx context.Context, e *env, args []string) error {
 		rep.RunID, err = st.PutRun(corpus.Manifest{Project: "replay:" + tf.files.String(), Toolchain: "none (replay)",
 			Policy: *spec, Mode: m.String(), Seed: *seed, Started: time.Now().UTC(), GitCommit: proverCommit(),
 			Budget: map[string]string{"expansions": strconv.Itoa(*budget), "calls": strconv.Itoa(*calls),
-				"candidates": strconv.Itoa(*candidates), "workers": strconv.Itoa(*workers), "wall": wall.String()}})
+				"candidates": strconv.Itoa(*candidates), "widenings": strconv.Itoa(widenings), "workers": strconv.Itoa(*workers), "wall": wall.String()}})
 		if err != nil {
 			return err
 		}

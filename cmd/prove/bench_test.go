@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -72,18 +73,28 @@ func TestBenchRediscoversFixtureProofs(t *testing.T) {
 func TestBenchFrequencyNeedsTheRightTactics(t *testing.T) {
 	// The frequency policy offers the same tactics everywhere; "intro n"
 	// and "simp [Nat.add_zero]" are each used once, so with one candidate
-	// per node neither theorem can be rediscovered.
-	code, out, errs := runCLI(t, "bench", "--traces", fixture("dojo.json"), "--split", "all", "--policy", "frequency",
-		"--candidates", "1", "--json")
-	if code != 0 {
-		t.Fatalf("exit %d: %s", code, errs)
+	// per node neither theorem can be rediscovered. Widening asks for 2, 4
+	// and 8 where all failed, which reaches every tactic of the traces.
+	tests := []struct {
+		widenings int
+		proved    int
+	}{
+		{0, 0},
+		{3, 2},
 	}
-	var rep benchReport
-	if err := json.Unmarshal([]byte(out), &rep); err != nil {
-		t.Fatal(err)
-	}
-	if rep.Theorems != 2 || rep.Proved != 0 || rep.Rate != 0 {
-		t.Errorf("report %+v", rep)
+	for _, tt := range tests {
+		code, out, errs := runCLI(t, "bench", "--traces", fixture("dojo.json"), "--split", "all", "--policy", "frequency",
+			"--candidates", "1", "--widenings", strconv.Itoa(tt.widenings), "--json")
+		if code != 0 {
+			t.Fatalf("--widenings %d: exit %d: %s", tt.widenings, code, errs)
+		}
+		var rep benchReport
+		if err := json.Unmarshal([]byte(out), &rep); err != nil {
+			t.Fatal(err)
+		}
+		if rep.Theorems != 2 || rep.Proved != tt.proved || rep.Widenings != tt.widenings {
+			t.Errorf("--widenings %d: report %+v, want %d proved", tt.widenings, rep, tt.proved)
+		}
 	}
 }
 
@@ -99,6 +110,7 @@ func TestBenchUsageErrors(t *testing.T) {
 		{[]string{"bench", "--traces", fixture("dojo.json"), "--policy", "llm:nourl"}, "llm:MODEL@URL"},
 		{[]string{"bench", "--traces", fixture("nope.json")}, "nope.json"},
 		{[]string{"bench", "--traces", fixture("dojo.json"), "--limit", "-1"}, "--limit"},
+		{[]string{"bench", "--traces", fixture("dojo.json"), "--widenings", "-1"}, "--widenings"},
 		// No theorem to measure is an input error, not a rate of 0.
 		{[]string{"bench", "--traces", fixture("dojo.json"), "--split", "dev", "--dev-percent", "0"}, "no theorem with recorded steps in the dev part"},
 		{[]string{"bench", "--traces", fixture("dojo.json"), "--traces", fixture("bad.json")}, "bad.json: record 1"},

@@ -147,7 +147,8 @@ func TestBatchWrongCacheEntryIsNotAProof(t *testing.T) {
 // for them) and then simp, which closes it: 1 + 6 applications. On
 // "three", nothing closes 1 = 2: every one of the 16 candidates at the
 // root (finishers, and the lemmas one and two before it in its file)
-// fails and the search has nothing left: 1 + 16.
+// fails; the root asks again for 32 (widening) and gets one more, which
+// fails too, and the policy has no more: 1 + 17.
 func TestProveReusesLeanOutcomes(t *testing.T) {
 	dir := leanProject(t, map[string]string{
 		"Demo.lean":        cacheLean,
@@ -160,7 +161,7 @@ func TestProveReusesLeanOutcomes(t *testing.T) {
 		first, second leanCalls
 	}{
 		{"two", 0, leanCalls{applies: 7, verifies: 1}, leanCalls{applies: 1, verifies: 1}},
-		{"three", 1, leanCalls{applies: 17}, leanCalls{applies: 1}},
+		{"three", 1, leanCalls{applies: 18}, leanCalls{applies: 1}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.theorem, func(t *testing.T) {

@@ -300,7 +300,8 @@ func (b *leanBackend) searchParams(req proveRequest) (search.Params, error) {
 		Mode: mode, MaxExpansions: req.Expansions, MaxProverCalls: req.Calls,
 		WallTime:      time.Duration(req.WallSeconds * float64(time.Second)),
 		TacticTimeout: b.flags.budget.perTactic, Workers: cmp.Or(req.Workers, b.flags.budget.workers),
-		CandidatesPerNode: b.flags.candidates, Seed: req.Seed, ClosingRollout: b.flags.rollout,
+		CandidatesPerNode: b.flags.candidates, Widenings: searchWidenings(b.flags.widenings),
+		Seed: req.Seed, ClosingRollout: b.flags.rollout,
 		InOrder: b.flags.inOrder, CPuct: b.flags.cpuct, FPUReduction: b.flags.fpu,
 	}
 	if p.Selection, err = search.ParseSelection(b.flags.selection); err != nil {

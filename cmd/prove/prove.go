@@ -56,6 +56,21 @@ func (b *budgetFlags) validate() error {
 	return nil
 }
 
+// registerWidenings registers --widenings, which every searching mode and
+// bench share.
+func registerWidenings(fs *flag.FlagSet, v *int) {
+	fs.IntVar(v, "widenings", 3, "times a state whose proposed tactics all failed asks the policy again, for twice as many (0: never)")
+}
+
+// searchWidenings turns --widenings into search.Params.Widenings, where 0
+// means the default and a negative value means never.
+func searchWidenings(flag int) int {
+	if flag == 0 {
+		return -1
+	}
+	return flag
+}
+
 // proveFlags are the flags of every mode that proves theorems with Lean:
 // where the project is, which policy proposes tactics, the budget, and how
 // Lean runs.
@@ -64,6 +79,7 @@ type proveFlags struct {
 	policy            string
 	budget            budgetFlags
 	candidates        int
+	widenings         int
 	rollout           bool
 	inOrder           bool
 	selection         string
@@ -79,6 +95,7 @@ func (p *proveFlags) register(fs *flag.FlagSet) {
 	fs.StringVar(&p.policy, "policy", "auto", "tactic policy: auto (portfolio, plus the project's "+defaultModel+" when it exists), portfolio, learned:MODEL, llm:MODEL@URL, or A+B for a mixture; whatever the spec, the project's own lemmas declared before the theorem (in its file and the project files it imports) are mixed in")
 	p.budget.register(fs)
 	fs.IntVar(&p.candidates, "candidates", 16, "tactics the policy proposes per expanded state")
+	registerWidenings(fs, &p.widenings)
 	fs.BoolVar(&p.rollout, "rollout", true, "try a portfolio of finishing tactics (omega, decide, simp, rfl…) on each new state")
 	fs.BoolVar(&p.inOrder, "in-order", true, "back results up in the order their tactics started, so a seed reproduces the search with several workers")
 	fs.StringVar(&p.selection, "selection", "puct", "MCTS selection rule: puct or ucb1")
@@ -98,6 +115,8 @@ func (p *proveFlags) validate() error {
 		return usagef("--policy must not be empty")
 	case p.candidates <= 0:
 		return usagef("--candidates must be positive, got %d", p.candidates)
+	case p.widenings < 0:
+		return usagef("--widenings must not be negative, got %d (0 turns widening off)", p.widenings)
 	case p.maxHeartbeats <= 0:
 		return usagef("--max-heartbeats must be positive, got %d", p.maxHeartbeats)
 	case p.cpuct < 0:

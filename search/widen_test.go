@@ -1,0 +1,118 @@
+package search_test
+
+import (
+	"fmt"
+	"testing"
+
+	"github.com/leanprove/leanprove/search"
+	"github.com/leanprove/leanprove/search/searchtest"
+)
+
+// failing returns n arcs whose tactics Lean rejects, named prefix1…prefixN.
+func failing(prefix string, n int) []searchtest.Arc {
+	out := make([]searchtest.Arc, n)
+	for i := range out {
+		out[i] = a(fmt.Sprintf("%s%d", prefix, i+1), "!error")
+	}
+	return out
+}
+
+// A node whose first candidates all fail asks the policy for twice as many
+// and keeps the new ones (Params.Widenings), at the root and deeper; it stops
+// asking when the policy runs out or the widenings are spent, and never
+// applies a tactic twice.
+func TestWideningAsksForMoreWhenEveryCandidateFails(t *testing.T) {
+	tests := []struct {
+		name        string
+		arcs        map[string][]searchtest.Arc
+		widenings   int
+		proved      bool
+		expansions  int // policy calls, re-expansions included
+		widened     int // Stats.Widenings
+		proverCalls int
+	}{
+		{
+			// k=2 gives f1 f2, which fail; k=4 adds f3 and the proof.
+			name:      "root proved by its second expansion",
+			arcs:      map[string][]searchtest.Arc{"⊢ R": append(failing("f", 3), a("done", ""))},
+			widenings: 0, proved: true, expansions: 2, widened: 1, proverCalls: 4,
+		},
+		{
+			name:      "no widening: the root dies with its first two",
+			arcs:      map[string][]searchtest.Arc{"⊢ R": append(failing("f", 3), a("done", ""))},
+			widenings: -1, proved: false, expansions: 1, widened: 0, proverCalls: 2,
+		},
+		{
+			// The second answer (3 of the 4 asked) is all the policy has.
+			name:      "policy runs out",
+			arcs:      map[string][]searchtest.Arc{"⊢ R": failing("f", 3)},
+			widenings: 0, proved: false, expansions: 2, widened: 1, proverCalls: 3,
+		},
+		{
+			// k = 2, 4, 8: one expansion and two widenings, 8 distinct tactics.
+			name:      "widenings spent",
+			arcs:      map[string][]searchtest.Arc{"⊢ R": append(failing("f", 40), a("done", ""))},
+			widenings: 2, proved: false, expansions: 3, widened: 2, proverCalls: 8,
+		},
+		{
+			// The root's one candidate leads to ⊢ A, whose first two fail.
+			name: "a deeper node widens",
+			arcs: map[string][]searchtest.Arc{
+				"⊢ R": {a("go", "⊢ A")},
+				"⊢ A": append(failing("x", 2), a("done", "")),
+			},
+			widenings: 0, proved: true, expansions: 3, widened: 1, proverCalls: 4,
+		},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			forEachSetting(t, func(t *testing.T, p search.Params) {
+				g := &searchtest.Graph{Root: "⊢ R", Arcs: tt.arcs}
+				p.CandidatesPerNode = 2
+				p.Widenings = tt.widenings
+				r := run(t, g, p)
+				for state, arcs := range tt.arcs { // before replay, which applies again
+					for _, arc := range arcs {
+						if n := g.Calls(state, arc.Tactic); n > 1 {
+							t.Errorf("%q applied %d times at %q", arc.Tactic, n, state)
+						}
+					}
+				}
+				if r.Proved != tt.proved {
+					t.Fatalf("proved %v, want %v (stop %v)", r.Proved, tt.proved, r.Stop)
+				}
+				if r.Proved && !replay(t, g, r.Proof) {
+					t.Errorf("proof %q does not replay", r.Proof)
+				}
+				if !r.Proved && r.Stop != search.StopExhausted {
+					t.Errorf("stop %v, want exhausted", r.Stop)
+				}
+				widened := 0
+				for _, n := range r.Tree().Nodes {
+					widened += n.Widened
+				}
+				if widened != tt.widened {
+					t.Errorf("tree export: %d widenings, want %d", widened, tt.widened)
+				}
+				if r.Stats.Expansions != tt.expansions || r.Stats.Widenings != tt.widened || r.Stats.ProverCalls != tt.proverCalls {
+					t.Errorf("expansions %d, widenings %d, prover calls %d; want %d, %d, %d",
+						r.Stats.Expansions, r.Stats.Widenings, r.Stats.ProverCalls, tt.expansions, tt.widened, tt.proverCalls)
+				}
+			})
+		})
+	}
+}
+
+// A widening is an expansion: it is refused when the expansion budget is
+// spent, and the node dies then.
+func TestWideningRespectsTheExpansionBudget(t *testing.T) {
+	forEachSetting(t, func(t *testing.T, p search.Params) {
+		g := &searchtest.Graph{Root: "⊢ R", Arcs: map[string][]searchtest.Arc{"⊢ R": append(failing("f", 3), a("done", ""))}}
+		p.CandidatesPerNode = 2
+		p.MaxExpansions = 1
+		r := run(t, g, p)
+		if r.Proved || r.Stats.Expansions != 1 || r.Stats.Widenings != 0 {
+			t.Errorf("proved %v, expansions %d, widenings %d; want false, 1, 0", r.Proved, r.Stats.Expansions, r.Stats.Widenings)
+		}
+	})
+}
