@@ -415,24 +415,88 @@ func (p *parser) decl(cmd []token, k int) error {
 	return nil
 }
 
+// sequenceTactics take a tactic sequence as their argument, so a ";" after
+// them continues that sequence: "try simp; ring" tries both.
+var sequenceTactics = map[string]bool{
+	"try": true, "repeat": true, "repeat'": true, "all_goals": true, "any_goals": true,
+	"focus": true, "iterate": true, "first": true, "solve": true, "on_goal": true,
+	"case": true, "case'": true, "next": true, "classical": true, "calc": true,
+	"with_reducible": true, "with_reducible_and_instances": true, "with_unfolding_all": true,
+	"unhygienic": true, "show_term": true, "fail_if_success": true, "conv": true,
+}
+
+// semicolonCuts returns the indices of the ";" tokens of a one-line step
+// that separate tactics: outside brackets, not the middle of "<;>", and
+// before anything that opens a nested tactic sequence, which a ";"
+// continues ("have h : p := by simp; ring", "· a; b", "| zero => a; b",
+// "fun x => …", and the sequenceTactics). An rcases pattern's "|" opens
+// none: "rcases h with h | h; simp" is two steps.
+func semicolonCuts(step []token) []int {
+	var cuts []int
+	depth := 0
+	for i, t := range step {
+		if t.kind == tokComment {
+			continue
+		}
+		if t.kind == tokIdent {
+			if t.text == "by" || t.text == "fun" || (i == 0 && sequenceTactics[t.text]) {
+				return cuts
+			}
+			continue
+		}
+		if t.kind != tokSymbol {
+			continue
+		}
+		switch t.text {
+		case "(", "[", "{", "⟨", "⦃":
+			depth++
+		case ")", "]", "}", "⟩", "⦄":
+			depth--
+		case "=>", "·", ".", "λ":
+			if depth == 0 && (t.text != "." || i == 0) {
+				return cuts
+			}
+		case ";":
+			inCombinator := i > 0 && i+1 < len(step) && step[i-1].text == "<" && t.glued && step[i+1].text == ">" && step[i+1].glued
+			if depth == 0 && !inCombinator && i > 0 {
+				cuts = append(cuts, i)
+			}
+		}
+	}
+	return cuts
+}
+
 // splitTactics cuts a tactic block into top-level steps: a step starts at
 // the first token and at every token that begins a line at the first
-// token's column.
+// token's column, and a one-line step "a; b" is two steps, as Lean's
+// tactic sequence and LeanDojo's traces have it (see semicolonCuts).
 func splitTactics(text string, toks []token) []Tactic {
 	var out []Tactic
 	base := -1
 	cur := -1 // start token index of the current step
+	emit := func(piece []token) {
+		lc := lastCode(piece)
+		if lc < 0 {
+			return
+		}
+		t0, tl := piece[0], piece[lc]
+		out = append(out, Tactic{Text: text[t0.off : tl.off+len(tl.text)], Line: t0.line, Col: t0.col,
+			Start: t0.off, End: tl.off + len(tl.text)})
+	}
 	flush := func(end int) {
 		if cur < 0 {
 			return
 		}
-		lc := lastCode(toks[cur:end])
-		if lc < 0 {
-			return
+		step := toks[cur:end]
+		if lc := lastCode(step); lc >= 0 && step[lc].line == step[0].line {
+			from := 0
+			for _, cut := range semicolonCuts(step) {
+				emit(step[from:cut])
+				from = cut + 1
+			}
+			step = step[from:]
 		}
-		t0, tl := toks[cur], toks[cur+lc]
-		out = append(out, Tactic{Text: text[t0.off : tl.off+len(tl.text)], Line: t0.line, Col: t0.col,
-			Start: t0.off, End: tl.off + len(tl.text)})
+		emit(step)
 	}
 	for m, t := range toks {
 		if t.kind == tokComment {

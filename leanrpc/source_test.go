@@ -207,3 +207,46 @@ func TestParseIndentedDeclarations(t *testing.T) {
 		t.Errorf("declarations:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
 	}
 }
+
+// TestSemicolonSeparatesSteps: "a; b" on one line is two steps of the
+// block, as in Lean's tactic sequence and LeanDojo's traces, unless the ";"
+// continues a nested sequence or sits inside brackets or "<;>".
+func TestSemicolonSeparatesSteps(t *testing.T) {
+	tests := []struct {
+		body string // the block's lines after "by", each indented by two
+		want []string
+	}{
+		{"simp; ring", []string{"simp", "ring"}},
+		{"rw [h] at h'; exact h'; done", []string{"rw [h] at h'", "exact h'", "done"}},
+		{"rcases h with h | h; simp", []string{"rcases h with h | h", "simp"}},
+		{"constructor <;> simp; rfl", []string{"constructor <;> simp", "rfl"}},
+		{"cases h <;> [skip; exact h]", []string{"cases h <;> [skip; exact h]"}},
+		{"have h : 0 = 0 := by simp; ring", []string{"have h : 0 = 0 := by simp; ring"}},
+		{"try simp; ring", []string{"try simp; ring"}},
+		{"all_goals simp; ring", []string{"all_goals simp; ring"}},
+		{"· simp; ring", []string{"· simp; ring"}},
+		{"exact (fun x => x) h; done", []string{"exact (fun x => x) h; done"}},
+		{"refine ⟨?_, ?_⟩; simp", []string{"refine ⟨?_, ?_⟩", "simp"}},
+		{"exact h.1; done", []string{"exact h.1", "done"}},
+		{"simp; -- why\n  ring", []string{"simp", "ring"}},             // a trailing ";" ends its step
+		{"rw [a]; exact\n    foo", []string{"rw [a]; exact\n    foo"}}, // a step on several lines stays whole
+		{"induction n with\n  | zero => simp; ring\n  | succ n ih => simp", []string{"induction n with\n  | zero => simp; ring\n  | succ n ih => simp"}},
+	}
+	for _, tt := range tests {
+		src := "theorem t : True := by\n  " + tt.body + "\n"
+		f, err := ParseSource("t.lean", src)
+		if err != nil {
+			t.Fatalf("%q: %v", tt.body, err)
+		}
+		var got []string
+		for _, tac := range f.Decls[0].Tactics {
+			got = append(got, tac.Text)
+			if src[tac.Start:tac.End] != tac.Text {
+				t.Errorf("%q: step %q does not point into the file (%d..%d)", tt.body, tac.Text, tac.Start, tac.End)
+			}
+		}
+		if !reflect.DeepEqual(got, tt.want) {
+			t.Errorf("%q: steps %q, want %q", tt.body, got, tt.want)
+		}
+	}
+}
