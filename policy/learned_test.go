@@ -165,6 +165,15 @@ func TestFrequencyAndEvaluate(t *testing.T) {
 	if !reflect.DeepEqual(m.ByHead, wantHeads) {
 		t.Errorf("by head %+v, want %+v", m.ByHead, wantHeads)
 	}
+	// Six proposals are every distinct tactic, simp (used twice) first: the
+	// recall curve at the cutoffs up to k, and at k.
+	m, err = policy.Evaluate(context.Background(), f, ex, 6)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := map[int]float64{1: 2.0 / 7, 5: 6.0 / 7, 6: 1}; !reflect.DeepEqual(m.RecallAt, want) {
+		t.Errorf("recall at %v, want %v", m.RecallAt, want)
+	}
 	bad := search.PolicyFunc(func(context.Context, search.State, int) ([]search.Candidate, error) {
 		return nil, errors.New("boom")
 	})

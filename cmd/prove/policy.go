@@ -178,6 +178,13 @@ func runPolicyEval(ctx context.Context, e *env, args []string) error {
 	}
 	fmt.Fprintf(e.stdout, "%s on %s (n=%d): top-1 %.1f%%, top-%d %.1f%%, %.0f µs per state\n",
 		*spec, tf.split, m.N, 100*m.Top1, *k, 100*m.TopK, m.MeanLatency)
+	if *k > 10 {
+		var parts []string
+		for _, c := range slices.Sorted(maps.Keys(m.RecallAt)) {
+			parts = append(parts, fmt.Sprintf("@%d %.1f%%", c, 100*m.RecallAt[c]))
+		}
+		fmt.Fprintf(e.stdout, "recall %s\n", strings.Join(parts, ", "))
+	}
 	if c := rep.Ceiling; c != nil {
 		fmt.Fprintf(e.stdout, "ceiling: names known %.1f%%, shape known %.1f%%, both %.1f%%\n",
 			100*c.NamesKnown, 100*c.ShapeKnown, 100*c.Reachable)

@@ -125,3 +125,16 @@ func TestPolicyEvalByHead(t *testing.T) {
 		t.Errorf("text report (exit %d) has no row for exact: %q", code, out)
 	}
 }
+
+// TestPolicyEvalRecallCurve: with --k above 10 the text report adds the
+// recall at the cutoffs a search walks along, up to k.
+func TestPolicyEvalRecallCurve(t *testing.T) {
+	code, out, errs := runCLI(t, "policy", "eval", "--policy", "frequency", "--traces", fixture("dojo.json"), "--split", "all", "--k", "20")
+	if code != 0 {
+		t.Fatalf("eval exit %d: %s", code, errs)
+	}
+	// Five steps, five distinct tactics: all are among the first 16.
+	if !strings.Contains(out, "recall @1 ") || !strings.Contains(out, "@16 100.0%, @20 100.0%") || strings.Contains(out, "@32") {
+		t.Errorf("text report: %q", out)
+	}
+}
