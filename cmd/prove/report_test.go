@@ -97,6 +97,18 @@ func TestReportMarkdown(t *testing.T) {
 	if strings.Index(md, "toolchain") > strings.Index(md, "seed") {
 		t.Errorf("manifest not in display order (toolchain before seed):\n%s", md)
 	}
+	if !strings.Contains(md, "\n## mcts/learned (run r1)\n") {
+		t.Errorf("a section heading lacks its run's ID:\n%s", md)
+	}
+	// A stored run's label names its ID already (runLabel): once is enough.
+	b.Reset()
+	stored := summarize(runView{ID: "run-000001", Label: "mcts frequency (run-000001)"})
+	if err := writeReportMarkdown(&b, []runSummary{stored}); err != nil {
+		t.Fatal(err)
+	}
+	if md := b.String(); !strings.Contains(md, "\n## mcts frequency (run-000001)\n") {
+		t.Errorf("heading of a stored run:\n%s", md)
+	}
 }
 
 func TestReportJSONRoundTrips(t *testing.T) {

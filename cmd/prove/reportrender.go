@@ -55,7 +55,11 @@ func writeReportMarkdown(w io.Writer, runs []runSummary) error {
 			mdCell(r.Label), r.Theorems, r.Proved, 100*r.Rate, r.Assuming, r.Seconds.P50, r.Seconds.P90, r.ProverCalls.P50)
 	}
 	for _, r := range runs {
-		fmt.Fprintf(&b, "\n## %s (run %s)\n\n", mdCell(r.Label), mdCell(r.ID))
+		heading := r.Label
+		if !strings.HasSuffix(heading, "("+r.ID+")") { // stored runs' labels name their ID already
+			heading += " (run " + r.ID + ")"
+		}
+		fmt.Fprintf(&b, "\n## %s\n\n", mdCell(heading))
 		for _, m := range orderedManifest(r.Manifest) {
 			fmt.Fprintf(&b, "- %s: %s\n", m.Key, mdCell(m.Value))
 		}
