@@ -156,9 +156,11 @@ func (b *bestFirst) handle(j *job) {
 }
 
 func (b *bestFirst) stuck() bool {
-	// An empty queue with nothing in flight: every line was tried.
+	// An empty queue with nothing in flight: every line was tried, unless
+	// the sweep reopened a node for a wider expansion (nodeReopened queued
+	// it).
 	b.s.sweepDead()
-	return false
+	return b.s.root.solve == unsolved && len(b.queue) > 0
 }
 
 func (b *bestFirst) abandon(*job) { b.inFlight-- }

@@ -75,8 +75,33 @@ func hasLiveEdge(n *node) bool {
 // work (an unexpanded or expanding node, or an untried or running edge):
 // such a node can never be proved in this search. The local rule of
 // checkDead cannot see this when nodes lead only to each other (a cycle).
-// It reports whether it marked any.
+// Before dying, each such node gets the widening checkDead would have given
+// it (widen); a reopened node is work again, and so are the nodes that reach
+// it. It reports whether it marked or reopened any.
 func (s *searcher) sweepDead() bool {
+	alive := s.reachesWork()
+	reopened := false
+	for _, n := range s.nodes {
+		if n.solve == unsolved && !alive[n.id] && n.expand == expanded && s.widen(n) {
+			reopened = true
+		}
+	}
+	if reopened {
+		alive = s.reachesWork()
+	}
+	changed := reopened
+	for _, n := range s.nodes {
+		if n.solve == unsolved && !alive[n.id] {
+			n.solve = dead
+			changed = true
+		}
+	}
+	return changed
+}
+
+// reachesWork reports, by node id, which unsolved nodes can reach unfinished
+// work through applied edges.
+func (s *searcher) reachesWork() []bool {
 	alive := make([]bool, len(s.nodes))
 	var stack []*node
 	for _, n := range s.nodes {
@@ -104,14 +129,7 @@ func (s *searcher) sweepDead() bool {
 			}
 		}
 	}
-	changed := false
-	for _, n := range s.nodes {
-		if n.solve == unsolved && !alive[n.id] {
-			n.solve = dead
-			changed = true
-		}
-	}
-	return changed
+	return alive
 }
 
 // extractProof follows the proving edges from the root. They form no cycle:

@@ -116,3 +116,25 @@ func TestWideningRespectsTheExpansionBudget(t *testing.T) {
 		}
 	})
 }
+
+// A node whose candidates lead only into a cycle and to failures cannot die
+// by the local rule; the sweep that finds it can no longer reach work must
+// widen it, as the local rule would, before giving it up. Here ⊢ R and ⊢ A
+// lead to each other, the rest of their first two candidates fail, and ⊢ A's
+// third candidate closes it.
+func TestWideningReachesNodesInACycle(t *testing.T) {
+	forEachSetting(t, func(t *testing.T, p search.Params) {
+		g := &searchtest.Graph{Root: "⊢ R", Arcs: map[string][]searchtest.Arc{
+			"⊢ R": {a("go", "⊢ A"), a("f1", "!error"), a("f2", "!error")},
+			"⊢ A": {a("back", "⊢ R"), a("x1", "!error"), a("done", "")},
+		}}
+		p.CandidatesPerNode = 2
+		r := run(t, g, p)
+		if !r.Proved {
+			t.Fatalf("not proved (stop %v, expansions %d, widenings %d)", r.Stop, r.Stats.Expansions, r.Stats.Widenings)
+		}
+		if !replay(t, g, r.Proof) {
+			t.Errorf("proof %q does not replay", r.Proof)
+		}
+	})
+}
