@@ -75,7 +75,7 @@ type searcher struct {
 }
 
 // Run searches for a proof of root. It returns an error only for unusable
-// Params, a root without goals, or a failing policy at the root; running out
+// Params, a root without goals, or a policy that fails the root's first expansion; running out
 // of budget is a Result with Proved false and the StopReason set.
 //
 // Run returns only after every job it started has returned, so no goroutine

@@ -83,7 +83,8 @@ func (s *searcher) finishRollout(j *job) bool {
 // orderEdges. Edges whose tactic the closing rollout already tried take its
 // outcome at once. A policy that fails leaves the node without candidates,
 // so it is dead (a policy that can fail transiently should retry inside
-// Propose); at the root the failure ends the search with ErrPolicy.
+// Propose); at the root the failure ends the search with ErrPolicy, unless
+// it is a widening, which keeps the edges the node had.
 //
 // A re-expansion (see widen) keeps the node's edges, whose indices parents
 // and queues hold, and appends the tactics it did not have, ordered among
@@ -93,7 +94,9 @@ func (s *searcher) finishExpansion(j *job) {
 	n.expand = expanded
 	if j.err != nil {
 		s.stats.PolicyErrors++
-		if n == s.root {
+		// Only the root's first expansion: a failed widening comes after a
+		// search that ran, whose Result says more than the error.
+		if n == s.root && n.widened == 0 {
 			s.rootErr = fmt.Errorf("%w: %w", ErrPolicy, j.err)
 			return
 		}

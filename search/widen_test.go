@@ -1,6 +1,7 @@
 package search_test
 
 import (
+	"context"
 	"fmt"
 	"testing"
 
@@ -135,6 +136,39 @@ func TestWideningReachesNodesInACycle(t *testing.T) {
 		}
 		if !replay(t, g, r.Proof) {
 			t.Errorf("proof %q does not replay", r.Proof)
+		}
+	})
+}
+
+// refusingPolicy is the graph's policy until it is asked for more than max
+// candidates, which it refuses (as an LLM server refuses more samples than
+// it allows).
+type refusingPolicy struct {
+	*searchtest.Graph
+	max int
+}
+
+func (p refusingPolicy) Propose(ctx context.Context, s search.State, k int) ([]search.Candidate, error) {
+	if k > p.max {
+		return nil, fmt.Errorf("asked for %d candidates, at most %d", k, p.max)
+	}
+	return p.Graph.Propose(ctx, s, k)
+}
+
+// A policy that fails a widening of the root has already answered once: the
+// search has run, and it ends exhausted with its Result, not with ErrPolicy
+// as when the root's first expansion fails.
+func TestWideningPolicyErrorAtTheRootIsNotFatal(t *testing.T) {
+	forEachSetting(t, func(t *testing.T, p search.Params) {
+		g := &searchtest.Graph{Root: "⊢ R", Arcs: map[string][]searchtest.Arc{"⊢ R": append(failing("f", 3), a("done", ""))}}
+		p.CandidatesPerNode = 2
+		r, err := search.Run(context.Background(), g.RootState(), g, refusingPolicy{g, 2}, p)
+		if err != nil {
+			t.Fatalf("Run: %v", err)
+		}
+		if r.Proved || r.Stop != search.StopExhausted || r.Stats.PolicyErrors != 1 || r.Stats.Expansions != 2 {
+			t.Errorf("proved %v, stop %v, policy errors %d, expansions %d; want false, exhausted, 1, 2",
+				r.Proved, r.Stop, r.Stats.PolicyErrors, r.Stats.Expansions)
 		}
 	})
 }
