@@ -43,6 +43,13 @@ var numberPolicy = PolicyFunc(func(ctx context.Context, s State, k int) ([]Candi
 	return []Candidate{{"inc", 0.4}, {"dec", 0.3}, {"half", 0.2}, {"nope", 0.1}}[:min(k, 4)], nil
 })
 
+// failFirstPolicy proposes the failing tactics first: with k=1, a node
+// needs its widenings (k=2 adds "half", k=4 "dec" and "inc") to get
+// anywhere.
+var failFirstPolicy = PolicyFunc(func(ctx context.Context, s State, k int) ([]Candidate, error) {
+	return []Candidate{{"nope", 0.4}, {"half", 0.3}, {"dec", 0.2}, {"inc", 0.1}}[:min(k, 4)], nil
+})
+
 // TestInvariants runs searches in many settings and checks what must hold
 // afterwards: every virtual loss was removed, visits add up, proofs replay,
 // budgets hold.
@@ -50,41 +57,50 @@ func TestInvariants(t *testing.T) {
 	for _, mode := range []Mode{ModeMCTS, ModeBestFirst} {
 		for _, workers := range []int{1, 3, 8} {
 			for _, start := range []int{37, 1000, -1} {
-				t.Run(fmt.Sprintf("%v/workers=%d/from=%d", mode, workers, start), func(t *testing.T) {
-					p := Params{Mode: mode, Workers: workers, MaxProverCalls: 300, CollisionLimit: 2}
-					if start < 0 {
-						// Far away, and stopped by the clock mid-flight.
-						start, p.WallTime, p.MaxProverCalls = 100000, 3*time.Millisecond, 1<<20
-					}
-					root := State{Goals: []string{"⊢ n = " + strconv.Itoa(start)}}
-					r, err := Run(context.Background(), root, numbers, numberPolicy, p)
-					if err != nil {
-						t.Fatal(err)
-					}
-					checkInvariants(t, r)
-					if r.Stats.ProverCalls > p.MaxProverCalls {
-						t.Errorf("%d prover calls, budget 300", r.Stats.ProverCalls)
-					}
-					if r.Proved {
-						s := root
-						for i, tac := range r.Proof {
-							step, err := numbers(context.Background(), s, tac)
-							if err != nil {
-								t.Fatal(err)
-							}
-							if step.Outcome == OutcomeProved && i == len(r.Proof)-1 {
-								return
-							}
-							if step.Outcome != OutcomeGoals {
-								t.Fatalf("proof %q fails at %d", r.Proof, i)
-							}
-							s = step.State
+				// k=1 with failFirstPolicy: every node needs its
+				// widenings, amid inc/dec cycles.
+				for _, k := range []int{16, 1} {
+					t.Run(fmt.Sprintf("%v/workers=%d/from=%d/k=%d", mode, workers, start, k), func(t *testing.T) {
+						start := start // the k loop shares it
+						p := Params{Mode: mode, Workers: workers, MaxProverCalls: 300, CollisionLimit: 2, CandidatesPerNode: k}
+						if start < 0 {
+							// Far away, and stopped by the clock mid-flight.
+							start, p.WallTime, p.MaxProverCalls = 100000, 3*time.Millisecond, 1<<20
 						}
-						t.Fatalf("proof %q does not close the goal", r.Proof)
-					} else if start == 37 {
-						t.Errorf("37 → 0 not proved in 300 calls: stop %v", r.Stop)
-					}
-				})
+						root := State{Goals: []string{"⊢ n = " + strconv.Itoa(start)}}
+						policy := numberPolicy
+						if k == 1 {
+							policy = failFirstPolicy
+						}
+						r, err := Run(context.Background(), root, numbers, policy, p)
+						if err != nil {
+							t.Fatal(err)
+						}
+						checkInvariants(t, r)
+						if r.Stats.ProverCalls > p.MaxProverCalls {
+							t.Errorf("%d prover calls, budget 300", r.Stats.ProverCalls)
+						}
+						if r.Proved {
+							s := root
+							for i, tac := range r.Proof {
+								step, err := numbers(context.Background(), s, tac)
+								if err != nil {
+									t.Fatal(err)
+								}
+								if step.Outcome == OutcomeProved && i == len(r.Proof)-1 {
+									return
+								}
+								if step.Outcome != OutcomeGoals {
+									t.Fatalf("proof %q fails at %d", r.Proof, i)
+								}
+								s = step.State
+							}
+							t.Fatalf("proof %q does not close the goal", r.Proof)
+						} else if start == 37 {
+							t.Errorf("37 → 0 not proved in 300 calls: stop %v", r.Stop)
+						}
+					})
+				}
 			}
 		}
 	}
@@ -139,6 +155,13 @@ func checkInvariants(t *testing.T, r *Result) {
 		if n.q < 0 || n.q > 1 {
 			t.Errorf("node %d: Q %v outside [0, 1]", n.id, n.q)
 		}
+	}
+	widened := 0
+	for _, n := range r.nodes {
+		widened += n.widened
+	}
+	if widened != r.Stats.Widenings || r.Stats.Widenings > r.Stats.Expansions {
+		t.Errorf("Stats.Widenings %d, nodes widened %d times, %d expansions", r.Stats.Widenings, widened, r.Stats.Expansions)
 	}
 	if r.Stats.Nodes != len(r.nodes) {
 		t.Errorf("Stats.Nodes %d, graph has %d", r.Stats.Nodes, len(r.nodes))

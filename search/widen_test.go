@@ -3,6 +3,7 @@ package search_test
 import (
 	"context"
 	"fmt"
+	"reflect"
 	"testing"
 
 	"github.com/leanprove/leanprove/search"
@@ -171,4 +172,42 @@ func TestWideningPolicyErrorAtTheRootIsNotFatal(t *testing.T) {
 				r.Proved, r.Stop, r.Stats.PolicyErrors, r.Stats.Expansions)
 		}
 	})
+}
+
+// Widening keeps the search deterministic: the same seed gives the same
+// Result and tree, with one worker and with four in order, in a world where
+// k=2 leaves many nodes with every candidate failed.
+func TestWideningDeterminism(t *testing.T) {
+	for _, p := range []search.Params{
+		{Mode: search.ModeMCTS},
+		{Mode: search.ModeBestFirst},
+		{Mode: search.ModeMCTS, Workers: 4, InOrder: true},
+		{Mode: search.ModeBestFirst, Workers: 4, InOrder: true},
+		{Mode: search.ModeMCTS, ClosingRollout: true, ClosingTactics: []string{"tac0", "tac1"}},
+	} {
+		t.Run(fmt.Sprintf("%v/workers=%d/rollout=%v", p.Mode, p.Workers, p.ClosingRollout), func(t *testing.T) {
+			once := func() (*search.Result, string) {
+				w := &searchtest.World{Seed: 5, Depth: 10, ErrorRate: 0.6, DeadEndRate: 0.2, TranspositionRate: 0.3, PoolSize: 3}
+				p := p
+				p.Seed, p.MaxProverCalls, p.CandidatesPerNode = 42, 200, 2
+				r, err := search.Run(context.Background(), w.Root(7), jittery{w}, &searchtest.Policy{World: w, Noise: 1.5, Seed: 3}, p)
+				if err != nil {
+					t.Fatal(err)
+				}
+				r.Stats.Elapsed = 0
+				return r, export(t, r)
+			}
+			r1, e1 := once()
+			r2, e2 := once()
+			if r1.Stats.Widenings == 0 {
+				t.Fatalf("no widening in %+v: the test shows nothing", r1.Stats)
+			}
+			if !reflect.DeepEqual(r1.Proof, r2.Proof) || r1.Stats != r2.Stats || r1.Stop != r2.Stop {
+				t.Errorf("results differ:\n%+v\n%+v", r1, r2)
+			}
+			if e1 != e2 {
+				t.Errorf("tree exports differ (%d and %d bytes)", len(e1), len(e2))
+			}
+		})
+	}
 }
