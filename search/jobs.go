@@ -121,6 +121,12 @@ func (s *searcher) start(j *job) {
 	switch j.kind {
 	case jobExpand:
 		s.stats.Expansions++
+		if j.node.reopened {
+			// Counted here, as the expansion is, not when widen reopened
+			// the node: a proof or a spent budget may come first.
+			j.node.reopened = false
+			s.stats.Widenings++
+		}
 	case jobApply:
 		s.stats.ProverCalls++
 	case jobRollout:

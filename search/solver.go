@@ -55,9 +55,9 @@ func (s *searcher) widen(n *node) bool {
 		return false
 	}
 	n.widened++
+	n.reopened = true
 	n.mayWiden = false
 	n.expand = unexpanded
-	s.stats.Widenings++
 	s.mode.nodeReopened(n)
 	return true
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"reflect"
+	"sync"
 	"testing"
 
 	"github.com/leanprove/leanprove/search"
@@ -208,6 +209,55 @@ func TestWideningDeterminism(t *testing.T) {
 			if e1 != e2 {
 				t.Errorf("tree exports differ (%d and %d bytes)", len(e1), len(e2))
 			}
+		})
+	}
+}
+
+// countingPolicy counts the policy calls that ask for more than k, which
+// are the widenings.
+type countingPolicy struct {
+	*searchtest.Graph
+	k     int
+	mu    sync.Mutex
+	wider int
+}
+
+func (p *countingPolicy) Propose(ctx context.Context, s search.State, k int) ([]search.Candidate, error) {
+	if k > p.k {
+		p.mu.Lock()
+		p.wider++
+		p.mu.Unlock()
+	}
+	return p.Graph.Propose(ctx, s, k)
+}
+
+// Stats.Widenings and the tree count the widenings that asked the policy,
+// as Expansions counts expansions: a node reopened when the proof or the
+// end of the budget came before its expansion started is not counted.
+func TestWideningCountsThePolicyCalls(t *testing.T) {
+	for budget := 1; budget <= 8; budget++ {
+		t.Run(fmt.Sprintf("expansions=%d", budget), func(t *testing.T) {
+			forEachSetting(t, func(t *testing.T, p search.Params) {
+				g := &searchtest.Graph{Root: "⊢ R", Arcs: map[string][]searchtest.Arc{
+					"⊢ R": {a("a", "⊢ A"), a("b", "⊢ B"), a("f", "!error")},
+					"⊢ A": append(failing("x", 6), a("done", "")),
+					"⊢ B": append(failing("y", 6), a("done", "")),
+				}}
+				p.CandidatesPerNode, p.MaxExpansions = 2, budget
+				policy := &countingPolicy{Graph: g, k: 2}
+				r, err := search.Run(context.Background(), g.RootState(), g, policy, p)
+				if err != nil {
+					t.Fatal(err)
+				}
+				widened := 0
+				for _, n := range r.Tree().Nodes {
+					widened += n.Widened
+				}
+				if r.Stats.Widenings != policy.wider || widened != policy.wider {
+					t.Errorf("Stats.Widenings %d, tree %d, policy asked for more %d times (stop %v)",
+						r.Stats.Widenings, widened, policy.wider, r.Stop)
+				}
+			})
 		})
 	}
 }
