@@ -416,30 +416,49 @@ func (p *parser) decl(cmd []token, k int) error {
 }
 
 // sequenceTactics take a tactic sequence as their argument, so a ";" after
-// them continues that sequence: "try simp; ring" tries both.
+// them continues that sequence: "try simp; ring" tries both, wherever a
+// tactic begins (a step's start, after a ";" or "<;>").
 var sequenceTactics = map[string]bool{
 	"try": true, "repeat": true, "repeat'": true, "all_goals": true, "any_goals": true,
 	"focus": true, "iterate": true, "first": true, "solve": true, "on_goal": true,
 	"case": true, "case'": true, "next": true, "classical": true, "calc": true,
 	"with_reducible": true, "with_reducible_and_instances": true, "with_unfolding_all": true,
 	"unhygienic": true, "show_term": true, "fail_if_success": true, "conv": true,
+	"fail_if_no_progress": true, "success_if_fail_with_msg": true, "stop": true,
 }
+
+// sequenceKeywords open a tactic sequence wherever they stand: "by",
+// "if … then a; b else c; d", "open Foo in a; b", "set_option … in a; b".
+// "fun" opens a term, kept whole for its match alternatives.
+var sequenceKeywords = map[string]bool{"by": true, "fun": true, "then": true, "else": true, "in": true, "do": true}
+
+// termSequels are the terms whose body follows a ";": "exact have h := e;
+// h.1" is one tactic. As a tactic's first word, have and the others end at
+// the ";" instead ("have h := e; exact h" is two).
+var termSequels = map[string]bool{"have": true, "haveI": true, "let": true, "letI": true, "suffices": true}
 
 // semicolonCuts returns the indices of the ";" tokens of a one-line step
 // that separate tactics: outside brackets, not the middle of "<;>", and
 // before anything that opens a nested tactic sequence, which a ";"
 // continues ("have h : p := by simp; ring", "· a; b", "| zero => a; b",
-// "fun x => …", and the sequenceTactics). An rcases pattern's "|" opens
-// none: "rcases h with h | h; simp" is two steps.
+// "fun x => …", the sequenceKeywords, and the sequenceTactics where a
+// tactic begins), or a term that takes one (termSequels). An rcases
+// pattern's "|" opens none: "rcases h with h | h; simp" is two steps.
 func semicolonCuts(step []token) []int {
 	var cuts []int
 	depth := 0
+	tacticStart := true // the next code token begins a tactic
 	for i, t := range step {
 		if t.kind == tokComment {
 			continue
 		}
+		atStart := tacticStart
+		tacticStart = false
 		if t.kind == tokIdent {
-			if t.text == "by" || t.text == "fun" || (i == 0 && sequenceTactics[t.text]) {
+			switch {
+			case sequenceKeywords[t.text],
+				atStart && sequenceTactics[t.text],
+				!atStart && depth == 0 && termSequels[t.text]:
 				return cuts
 			}
 			continue
@@ -453,14 +472,18 @@ func semicolonCuts(step []token) []int {
 		case ")", "]", "}", "⟩", "⦄":
 			depth--
 		case "=>", "·", ".", "λ":
-			if depth == 0 && (t.text != "." || i == 0) {
+			if depth == 0 && (t.text != "." || atStart) {
 				return cuts
 			}
 		case ";":
 			inCombinator := i > 0 && i+1 < len(step) && step[i-1].text == "<" && t.glued && step[i+1].text == ">" && step[i+1].glued
 			if depth == 0 && !inCombinator && i > 0 {
 				cuts = append(cuts, i)
+				tacticStart = true
 			}
+		case ">":
+			// The end of "<;>": its right side is a tactic.
+			tacticStart = depth == 0 && i >= 2 && step[i-1].text == ";" && step[i-2].text == "<" && t.glued && step[i-1].glued
 		}
 	}
 	return cuts

@@ -231,6 +231,22 @@ func TestSemicolonSeparatesSteps(t *testing.T) {
 		{"simp; -- why\n  ring", []string{"simp", "ring"}},             // a trailing ";" ends its step
 		{"rw [a]; exact\n    foo", []string{"rw [a]; exact\n    foo"}}, // a step on several lines stays whole
 		{"induction n with\n  | zero => simp; ring\n  | succ n ih => simp", []string{"induction n with\n  | zero => simp; ring\n  | succ n ih => simp"}},
+		// A tactic taking a sequence begins any step, not only the line's
+		// first: its ";" continues it there too.
+		{"simp; try simp; ring", []string{"simp", "try simp; ring"}},
+		{"constructor <;> try simp; ring", []string{"constructor <;> try simp; ring"}},
+		{"intro x; all_goals simp; ring", []string{"intro x", "all_goals simp; ring"}},
+		// then, else and in open sequences.
+		{"if h : p then simp; ring else rfl", []string{"if h : p then simp; ring else rfl"}},
+		{"open Classical in simp; ring", []string{"open Classical in simp; ring"}},
+		{"set_option maxHeartbeats 400000 in simp; ring", []string{"set_option maxHeartbeats 400000 in simp; ring"}},
+		// A term's have, let and suffices take a ";" before their body; the
+		// tactic have (a step's first word) does not.
+		{"exact have h := foo; h.1", []string{"exact have h := foo; h.1"}},
+		{"refine let x := 1; ?_", []string{"refine let x := 1; ?_"}},
+		{"have h : p := foo; exact h", []string{"have h : p := foo", "exact h"}},
+		{"simp; have h := foo; exact h", []string{"simp", "have h := foo", "exact h"}},
+		{"exact (h); obtain ⟨x, hx⟩ := h; exact hx", []string{"exact (h)", "obtain ⟨x, hx⟩ := h", "exact hx"}},
 	}
 	for _, tt := range tests {
 		src := "theorem t : True := by\n  " + tt.body + "\n"
