@@ -47,7 +47,9 @@ func Load(path string, opts Options) (*LoadResult, error) {
 // traces of two Mathlib commits share theorems (16 of the shared LeanDojo
 // files' do, some moved to another file between the commits), and a rate or
 // a count over theorems must not count one twice. The earlier file's record
-// is the one kept, so the order of paths decides.
+// is the one kept, so the order of paths decides. Within one file nothing
+// is dropped: two records of one name there are two theorems (private ones
+// of different source files), as Load keeps them.
 func LoadFiles(paths []string, opts Options) (*LoadResult, error) {
 	all := &LoadResult{}
 	seen := map[string]bool{}
@@ -57,13 +59,14 @@ func LoadFiles(paths []string, opts Options) (*LoadResult, error) {
 			return nil, err
 		}
 		for _, th := range r.Theorems {
-			id := th.identity()
-			if seen[id] {
+			if seen[th.identity()] {
 				all.Duplicates++
 				continue
 			}
-			seen[id] = true
 			all.Theorems = append(all.Theorems, th)
+		}
+		for _, th := range r.Theorems {
+			seen[th.identity()] = true
 		}
 		all.Skipped += r.Skipped
 		all.Format = r.Format

@@ -439,3 +439,37 @@ func TestLoadFilesDropsTheoremsSeenInAnEarlierFile(t *testing.T) {
 		})
 	}
 }
+
+// Within one file, two theorems of one name in different source files are
+// two theorems (private ones: "private theorem aux" in A.lean and B.lean,
+// as corpus trace writes them): LoadFiles keeps both, as Load does, and
+// drops only what an earlier file held.
+func TestLoadFilesKeepsSameNamedTheoremsOfOneFile(t *testing.T) {
+	dir := t.TempDir()
+	pair := `{"theorem": %q, "file": %q, "state_before": "⊢ True", "tactic": "trivial", "state_after": "no goals"}` + "\n"
+	p := filepath.Join(dir, "traced.jsonl")
+	text := fmt.Sprintf(pair, "N.aux", "A.lean") + fmt.Sprintf(pair, "N.aux", "B.lean")
+	if err := os.WriteFile(p, []byte(text), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	one, err := corpus.Load(p, corpus.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, paths := range [][]string{{p}, {p, p}} {
+		res, err := corpus.LoadFiles(paths, corpus.Options{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		var got, want []string
+		for _, th := range res.Theorems {
+			got = append(got, th.Key())
+		}
+		for _, th := range one.Theorems {
+			want = append(want, th.Key())
+		}
+		if !slices.Equal(got, want) || len(want) != 2 || res.Duplicates != 2*(len(paths)-1) {
+			t.Errorf("%d files: theorems %v, duplicates %d; want %v, %d", len(paths), got, res.Duplicates, want, 2*(len(paths)-1))
+		}
+	}
+}

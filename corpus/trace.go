@@ -46,7 +46,9 @@ func (t Theorem) Key() string {
 // identity says which theorem t is across trace files: its full name, which
 // Lean keeps unique within a project whichever file the theorem moves to,
 // except for an example, whose made-up name (see declName) is unique only
-// within its file.
+// within its file. A private theorem's name is unique only within its file
+// too, and records do not say which are private: LoadFiles compares only
+// across files, never within one.
 func (t Theorem) identity() string {
 	if strings.Contains(t.FullName, exampleMark) {
 		return t.Key()
