@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"math"
 	"net/http"
 	"net/http/httptest"
@@ -385,5 +386,54 @@ func TestLLMErrorHints(t *testing.T) {
 		if !errors.Is(err, policy.ErrLLM) || !strings.Contains(err.Error(), tt.want) {
 			t.Errorf("status %d, key variable %q: err %v; want it to mention %q", tt.status, tt.keyEnv, err, tt.want)
 		}
+	}
+}
+
+// TestLLMTimeoutReleasesTheRequest: when the attempt's timeout or the
+// caller's context ends, the HTTP request is abandoned (the server sees its
+// request context end), not left running behind the caller's back.
+func TestLLMTimeoutReleasesTheRequest(t *testing.T) {
+	tests := []struct {
+		name    string
+		cfg     policy.LLMConfig
+		ctx     func() (context.Context, context.CancelFunc)
+		wantErr error
+	}{
+		{"attempt timeout", policy.LLMConfig{Timeout: 20 * time.Millisecond, Retries: -1},
+			func() (context.Context, context.CancelFunc) { return context.WithCancel(context.Background()) }, policy.ErrLLM},
+		{"caller deadline", policy.LLMConfig{Timeout: time.Hour},
+			func() (context.Context, context.CancelFunc) {
+				return context.WithTimeout(context.Background(), 20*time.Millisecond)
+			}, context.DeadlineExceeded},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			released := make(chan struct{}, 1)
+			ts := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+				// Read the body first: the server notices a closed
+				// connection only once it reads past the request.
+				io.Copy(io.Discard, r.Body)
+				<-r.Context().Done() // never answers
+				released <- struct{}{}
+			}))
+			defer ts.Close()
+			cfg := tt.cfg
+			cfg.BaseURL, cfg.Model = ts.URL, "m"
+			l, err := policy.NewLLM(cfg, nil)
+			if err != nil {
+				t.Fatal(err)
+			}
+			ctx, cancel := tt.ctx()
+			defer cancel()
+			if _, err := l.Propose(ctx, llmState, 4); !errors.Is(err, tt.wantErr) {
+				t.Errorf("err = %v, want %v", err, tt.wantErr)
+			}
+			select {
+			case <-released:
+			case <-time.After(10 * time.Second):
+				t.Error("the server's handler still holds the abandoned request")
+				ts.CloseClientConnections() // or Close waits for it forever
+			}
+		})
 	}
 }
