@@ -310,6 +310,7 @@ func TestLLMParsesChattyAnswers(t *testing.T) {
 		{"Tactic: intro n", "intro n"},
 		{"simp -- the goal is definitional", "simp"},
 		{"intro n\nsimp", "intro n"},
+		{`simp [show "a--b" = "a--b" from rfl]`, `simp [show "a--b" = "a--b" from rfl]`},
 	}
 	for _, tt := range tests {
 		srv := &chatServer{choices: []string{tt.answer}}

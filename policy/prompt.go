@@ -57,8 +57,8 @@ func parseTactic(answer string) string {
 		for _, label := range []string{"Tactic:", "tactic:", "Next tactic:"} {
 			line = strings.TrimSpace(strings.TrimPrefix(line, label))
 		}
-		if before, _, ok := strings.Cut(line, "--"); ok {
-			line = before
+		if before, _, ok := strings.Cut(line, "--"); ok && !strings.Contains(before, `"`) {
+			line = before // a comment, unless it may be inside a string
 		}
 		line = strings.TrimSpace(strings.Trim(strings.TrimSpace(line), "`"))
 		if line != "" {
