@@ -427,9 +427,11 @@ var sequenceTactics = map[string]bool{
 	"fail_if_no_progress": true, "success_if_fail_with_msg": true, "stop": true,
 }
 
-// sequenceKeywords open a tactic sequence wherever they stand: "by",
-// "if … then a; b else c; d", "open Foo in a; b", "set_option … in a; b".
-// "fun" opens a term, kept whole for its match alternatives.
+// sequenceKeywords open a tactic sequence wherever they stand outside
+// brackets: "by", "if … then a; b else c; d", "open Foo in a; b",
+// "set_option … in a; b". "fun" opens a term, kept whole for its match
+// alternatives. Inside brackets what they open ends with the bracket:
+// "exact (fun x => x) h; done" is two steps.
 var sequenceKeywords = map[string]bool{"by": true, "fun": true, "then": true, "else": true, "in": true, "do": true}
 
 // termSequels are the terms whose body follows a ";": "exact have h := e;
@@ -456,7 +458,7 @@ func semicolonCuts(step []token) []int {
 		tacticStart = false
 		if t.kind == tokIdent {
 			switch {
-			case sequenceKeywords[t.text],
+			case depth == 0 && sequenceKeywords[t.text],
 				atStart && sequenceTactics[t.text],
 				!atStart && depth == 0 && termSequels[t.text]:
 				return cuts

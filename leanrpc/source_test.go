@@ -225,7 +225,10 @@ func TestSemicolonSeparatesSteps(t *testing.T) {
 		{"try simp; ring", []string{"try simp; ring"}},
 		{"all_goals simp; ring", []string{"all_goals simp; ring"}},
 		{"· simp; ring", []string{"· simp; ring"}},
-		{"exact (fun x => x) h; done", []string{"exact (fun x => x) h; done"}},
+		{"exact (fun x => x) h; done", []string{"exact (fun x => x) h", "done"}}, // the bracket ends the fun
+		{"exact fun x => x; done", []string{"exact fun x => x; done"}},
+		{"refine ⟨by simp, ?_⟩; ring", []string{"refine ⟨by simp, ?_⟩", "ring"}},
+		{"exact (if h then a else b); done", []string{"exact (if h then a else b)", "done"}},
 		{"refine ⟨?_, ?_⟩; simp", []string{"refine ⟨?_, ?_⟩", "simp"}},
 		{"exact h.1; done", []string{"exact h.1", "done"}},
 		{"simp; -- why\n  ring", []string{"simp", "ring"}},             // a trailing ";" ends its step
