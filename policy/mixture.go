@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"math"
 	"sort"
 
 	"github.com/sourcegraph/conc/pool"
@@ -15,13 +16,15 @@ import (
 
 // Mixture asks several policies at once and merges their proposals: a
 // tactic proposed by several (after whitespace normalization) appears once,
-// with the weighted mean of its priors (a policy that did not propose it
-// counts zero). Every tactic passes leanrpc.SanitizeTactic first; refused
+// with the weighted mean of its priors over the policies that answered (a
+// policy that answered without it counts zero; priors are clamped to
+// [0, 1] first). Every tactic passes leanrpc.SanitizeTactic first; refused
 // ones are dropped. A Mixture of one policy is how a single policy gets
-// sanitized. One failing policy does not fail the mixture; all failing does.
+// sanitized. One failing policy does not fail the mixture: the others'
+// answer is what they would give alone. All failing does.
 type Mixture struct {
 	Policies []search.Policy
-	// Weights, one per policy; nil means equal weights.
+	// Weights, one per policy, not negative; nil means equal weights.
 	Weights  []float64
 	Sanitize leanrpc.SanitizeOptions
 }
@@ -30,6 +33,9 @@ type Mixture struct {
 func (m *Mixture) Propose(ctx context.Context, s search.State, k int) ([]search.Candidate, error) {
 	if len(m.Policies) == 0 {
 		return nil, fmt.Errorf("mixture: %w: no policies", ErrBadSpec)
+	}
+	if err := m.checkWeights(); err != nil {
+		return nil, err
 	}
 	results := make([][]search.Candidate, len(m.Policies))
 	errs := make([]error, len(m.Policies))
@@ -43,22 +49,23 @@ func (m *Mixture) Propose(ctx context.Context, s search.State, k int) ([]search.
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
-	failed := 0
-	for _, err := range errs {
-		if err != nil {
-			failed++
+	// The mean runs over the policies that answered: a member that is
+	// down (an LLM endpoint, say) must not scale the others' priors down.
+	answered := 0.0
+	for i, err := range errs {
+		if err == nil {
+			answered += m.weight(i)
 		}
 	}
-	if failed == len(m.Policies) {
-		return nil, fmt.Errorf("mixture: every policy failed: %w", errors.Join(errs...))
-	}
-	totalWeight := 0.0
-	for i := range m.Policies {
-		totalWeight += m.weight(i)
+	if answered == 0 {
+		return nil, fmt.Errorf("mixture: no policy with a weight answered: %w", errors.Join(errs...))
 	}
 	merged := map[string]float64{}
 	var order []string // first appearance, to break ties stably
 	for i, cands := range results {
+		if errs[i] != nil {
+			continue
+		}
 		for _, c := range cands {
 			tac, err := leanrpc.SanitizeTactic(c.Tactic, m.Sanitize)
 			if err != nil {
@@ -68,18 +75,49 @@ func (m *Mixture) Propose(ctx context.Context, s search.State, k int) ([]search.
 			if _, seen := merged[tac]; !seen {
 				order = append(order, tac)
 			}
-			merged[tac] += m.weight(i) * c.Prior / totalWeight
+			merged[tac] += m.weight(i) * clampPrior(c.Prior) / answered
 		}
 	}
 	out := make([]search.Candidate, 0, len(order))
 	for _, t := range order {
-		out = append(out, search.Candidate{Tactic: t, Prior: merged[t]})
+		out = append(out, search.Candidate{Tactic: t, Prior: min(merged[t], 1)})
 	}
 	sort.SliceStable(out, func(i, j int) bool { return out[i].Prior > out[j].Prior })
 	if len(out) > k {
 		out = out[:k]
 	}
 	return out, nil
+}
+
+// checkWeights refuses weights that make no mean: a count that is not one
+// per policy, a negative or NaN weight, or all zero.
+func (m *Mixture) checkWeights() error {
+	if m.Weights == nil {
+		return nil
+	}
+	if len(m.Weights) != len(m.Policies) {
+		return fmt.Errorf("mixture: %w: %d weights for %d policies", ErrBadSpec, len(m.Weights), len(m.Policies))
+	}
+	sum := 0.0
+	for i, w := range m.Weights {
+		if !(w >= 0) || math.IsInf(w, 0) {
+			return fmt.Errorf("mixture: %w: weight %d is %v, want a finite number ≥ 0", ErrBadSpec, i+1, w)
+		}
+		sum += w
+	}
+	if sum == 0 {
+		return fmt.Errorf("mixture: %w: every weight is zero", ErrBadSpec)
+	}
+	return nil
+}
+
+// clampPrior maps a member's prior into [0, 1], NaN to 0: one member's
+// out-of-range prior must not outweigh the others in the mean.
+func clampPrior(p float64) float64 {
+	if math.IsNaN(p) {
+		return 0
+	}
+	return min(max(p, 0), 1)
 }
 
 func (m *Mixture) weight(i int) float64 {

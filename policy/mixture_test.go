@@ -3,6 +3,7 @@ package policy_test
 import (
 	"context"
 	"errors"
+	"math"
 	"testing"
 
 	"github.com/leanprove/leanprove/policy"
@@ -52,5 +53,75 @@ func TestMixtureFailures(t *testing.T) {
 	}
 	if _, err := (&policy.Mixture{}).Propose(context.Background(), search.State{}, 4); !errors.Is(err, policy.ErrBadSpec) {
 		t.Errorf("empty mixture: %v", err)
+	}
+}
+
+// TestMixtureDegradesToTheMembersThatAnswer: with the LLM down, a mixture
+// gives what its other members would give alone, priors included; the
+// failed member's weight does not dilute them.
+func TestMixtureDegradesToTheMembersThatAnswer(t *testing.T) {
+	down := search.PolicyFunc(func(context.Context, search.State, int) ([]search.Candidate, error) {
+		return nil, errors.New("connection refused")
+	})
+	up := fixed(search.Candidate{Tactic: "rfl", Prior: 0.8}, search.Candidate{Tactic: "simp", Prior: 0.2})
+	alone, err := (&policy.Mixture{Policies: []search.Policy{up}}).Propose(context.Background(), search.State{}, 4)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, weights := range [][]float64{nil, {3, 1}} {
+		m := &policy.Mixture{Policies: []search.Policy{down, up}, Weights: weights}
+		got, err := m.Propose(context.Background(), search.State{}, 4)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(got) != len(alone) {
+			t.Fatalf("weights %v: %v, want %v", weights, got, alone)
+		}
+		for i := range alone {
+			if got[i].Tactic != alone[i].Tactic || math.Abs(got[i].Prior-alone[i].Prior) > 1e-9 {
+				t.Errorf("weights %v: candidate %d = %v, want %v as from the member alone", weights, i, got[i], alone[i])
+			}
+		}
+	}
+}
+
+// TestMixtureWeightsAndPriors: weights must be one per member and not
+// negative; priors out of [0, 1] or NaN do not spoil the mean.
+func TestMixtureWeightsAndPriors(t *testing.T) {
+	two := []search.Policy{fixed(search.Candidate{Tactic: "simp", Prior: 1}), fixed(search.Candidate{Tactic: "ring", Prior: 1})}
+	for _, w := range [][]float64{{1}, {1, 2, 3}, {1, -1}, {0, 0}, {math.NaN(), 1}} {
+		if _, err := (&policy.Mixture{Policies: two, Weights: w}).Propose(context.Background(), search.State{}, 4); !errors.Is(err, policy.ErrBadSpec) {
+			t.Errorf("weights %v: err %v, want ErrBadSpec", w, err)
+		}
+	}
+	m := &policy.Mixture{Policies: two, Weights: []float64{3, 1}}
+	got, err := m.Propose(context.Background(), search.State{}, 4)
+	if err != nil || len(got) != 2 || got[0].Tactic != "simp" || math.Abs(got[0].Prior-0.75) > 1e-9 || math.Abs(got[1].Prior-0.25) > 1e-9 {
+		t.Errorf("weights 3:1: %v %v; want simp 0.75, ring 0.25", got, err)
+	}
+	odd := fixed(search.Candidate{Tactic: "simp", Prior: math.NaN()}, search.Candidate{Tactic: "ring", Prior: 7}, search.Candidate{Tactic: "omega", Prior: -1})
+	got, err = (&policy.Mixture{Policies: []search.Policy{odd}}).Propose(context.Background(), search.State{}, 4)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range got {
+		if !(c.Prior >= 0 && c.Prior <= 1) {
+			t.Errorf("prior of %s = %v, want within [0, 1]", c.Tactic, c.Prior)
+		}
+	}
+}
+
+// TestMixtureCancelled: a cancelled context ends the proposal with the
+// context's error, whatever the members return.
+func TestMixtureCancelled(t *testing.T) {
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	waits := search.PolicyFunc(func(ctx context.Context, _ search.State, _ int) ([]search.Candidate, error) {
+		<-ctx.Done()
+		return nil, ctx.Err()
+	})
+	m := &policy.Mixture{Policies: []search.Policy{waits, fixed(search.Candidate{Tactic: "rfl", Prior: 1})}}
+	if _, err := m.Propose(ctx, search.State{}, 4); !errors.Is(err, context.Canceled) {
+		t.Errorf("err = %v, want context.Canceled", err)
 	}
 }
