@@ -75,8 +75,9 @@ type searcher struct {
 }
 
 // Run searches for a proof of root. It returns an error only for unusable
-// Params, a root without goals, or a policy that fails the root's first expansion; running out
-// of budget is a Result with Proved false and the StopReason set.
+// Params, a root without goals, or a policy that fails the root's first
+// expansion; running out of budget is a Result with Proved false and the
+// StopReason set.
 //
 // Run returns only after every job it started has returned, so no goroutine
 // outlives it (a prover that ignores its context delays that return). With

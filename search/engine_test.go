@@ -241,6 +241,8 @@ func TestBadParams(t *testing.T) {
 		{"unknown mode", search.Params{Mode: 9}, "Mode"},
 		{"unknown selection", search.Params{Selection: 7}, "Selection"},
 		{"negative cpuct", search.Params{CPuct: -1}, "CPuct"},
+		{"widenings past int", search.Params{Widenings: 64}, "Widenings"},
+		{"widenings past 2^31 candidates", search.Params{CandidatesPerNode: 16, Widenings: 27}, "Widenings"},
 	}
 	g := &searchtest.Graph{Root: "⊢ R"}
 	for _, tt := range tests {

@@ -2,6 +2,7 @@ package search
 
 import (
 	"fmt"
+	"math/bits"
 	"time"
 )
 
@@ -223,6 +224,11 @@ func (p *Params) Validate() error {
 		return bad("PolicyWorkers", p.PolicyWorkers, "at least 1")
 	case p.CandidatesPerNode < 0:
 		return bad("CandidatesPerNode", p.CandidatesPerNode, "at least 1")
+	case p.Widenings > 0 && bits.Len(uint(p.CandidatesPerNode))+p.Widenings > 31:
+		// Each widening doubles k: past 2^31 no policy can fill it, and
+		// past 63 doublings the shift gives 0 or a negative k.
+		return bad("Widenings", p.Widenings, fmt.Sprintf("at most %d with CandidatesPerNode %d (each doubles the candidates asked for)",
+			max(31-bits.Len(uint(p.CandidatesPerNode)), 0), p.CandidatesPerNode))
 	case p.MaxInFlight < 0:
 		return bad("MaxInFlight", p.MaxInFlight, "at least 1")
 	case p.CollisionLimit < 0:
