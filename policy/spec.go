@@ -1,6 +1,7 @@
 package policy
 
 import (
+	"errors"
 	"fmt"
 	"strings"
 
@@ -21,36 +22,61 @@ type SpecEnv struct {
 	Sanitize leanrpc.SanitizeOptions
 }
 
+// specKinds is what a spec part may be, for error messages.
+const specKinds = "portfolio, frequency, learned:PATH or llm:MODEL@URL, several joined by +"
+
 // FromSpec builds a policy from a command-line spec: "portfolio",
 // "frequency", "learned:PATH", "llm:MODEL@URL", or several joined by "+" (a
 // Mixture with equal weights). The result is always a Mixture, so every tactic is
-// sanitized.
+// sanitized. Errors name the whole spec, and the part at fault when there
+// are several.
 func FromSpec(spec string, env SpecEnv) (search.Policy, error) {
 	if strings.TrimSpace(spec) == "" {
-		return nil, fmt.Errorf("%w: empty (want portfolio, frequency, learned:PATH, llm:MODEL@URL or A+B)", ErrBadSpec)
+		return nil, fmt.Errorf("%w: empty (want %s)", ErrBadSpec, specKinds)
 	}
+	parts := strings.Split(spec, "+")
 	mix := &Mixture{Sanitize: env.Sanitize}
-	for _, part := range strings.Split(spec, "+") {
-		p, err := fromPart(strings.TrimSpace(part), env)
+	for _, part := range parts {
+		part = strings.TrimSpace(part)
+		where := fmt.Sprintf("%q", spec)
+		if len(parts) > 1 {
+			where += fmt.Sprintf(", part %q", part)
+		}
+		if part == "" {
+			return nil, fmt.Errorf("%w %q: an empty part (a + with nothing on one side; want %s)", ErrBadSpec, spec, specKinds)
+		}
+		p, err := fromPart(part, env)
+		if errors.Is(err, ErrBadSpec) {
+			// Put the spec where the reader looks for it: after "bad
+			// policy spec", in front of the detail.
+			detail := strings.TrimPrefix(err.Error(), ErrBadSpec.Error()+": ")
+			return nil, fmt.Errorf("%w %s: %s", ErrBadSpec, where, detail)
+		}
 		if err != nil {
-			return nil, err
+			return nil, fmt.Errorf("policy spec %s: %w", where, err)
 		}
 		mix.Policies = append(mix.Policies, p)
 	}
 	return mix, nil
 }
 
+// badPartf reports a fault of the part being parsed; FromSpec names the
+// spec and part in front of it.
+func badPartf(format string, args ...any) error {
+	return fmt.Errorf("%w: %s", ErrBadSpec, fmt.Sprintf(format, args...))
+}
+
 func fromPart(part string, env SpecEnv) (search.Policy, error) {
 	kind, arg, _ := strings.Cut(part, ":")
 	if (kind == "portfolio" || kind == "frequency") && part != kind {
-		return nil, fmt.Errorf("%w: %q: %s takes no argument", ErrBadSpec, part, kind)
+		return nil, badPartf("%s takes no argument", kind)
 	}
 	switch kind {
 	case "portfolio":
 		return NewPortfolio(), nil
 	case "frequency":
 		if env.Train == nil {
-			return nil, fmt.Errorf("%w: frequency counts the tactics of training traces, which only prove policy eval and prove bench read (--traces); for prove, train a model and use learned:MODEL", ErrBadSpec)
+			return nil, badPartf("frequency counts the tactics of training traces, which only prove policy eval and prove bench read (--traces); for prove, train a model and use learned:MODEL")
 		}
 		ex, err := env.Train()
 		if err != nil {
@@ -59,17 +85,17 @@ func fromPart(part string, env SpecEnv) (search.Policy, error) {
 		return NewFrequency(ex), nil
 	case "learned":
 		if arg == "" {
-			return nil, fmt.Errorf("%w: %q: want learned:PATH to a model from 'prove policy train'", ErrBadSpec, part)
+			return nil, badPartf("want learned:PATH to a model from 'prove policy train'")
 		}
 		return LoadLearned(arg)
 	case "llm":
 		model, url, ok := strings.Cut(arg, "@")
 		if !ok || model == "" || url == "" {
-			return nil, fmt.Errorf("%w: %q: want llm:MODEL@URL, e.g. llm:qwen2.5@http://localhost:8000/v1", ErrBadSpec, part)
+			return nil, badPartf("want llm:MODEL@URL, e.g. llm:qwen2.5@http://localhost:8000/v1")
 		}
 		cfg := env.LLM
 		cfg.Model, cfg.BaseURL = model, url
 		return NewLLM(cfg, env.Getenv)
 	}
-	return nil, fmt.Errorf("%w: unknown policy %q (want portfolio, frequency, learned:PATH, llm:MODEL@URL, joined by +)", ErrBadSpec, part)
+	return nil, badPartf("unknown policy (want %s)", specKinds)
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"path/filepath"
+	"strings"
 	"testing"
 
 	"github.com/leanprove/leanprove/corpus"
@@ -42,5 +43,49 @@ func TestFromSpec(t *testing.T) {
 	}
 	if _, err := policy.FromSpec("learned:/nonexistent/model", env); err == nil {
 		t.Error("missing model accepted")
+	}
+}
+
+// TestFromSpecErrors: every refusal names the whole spec (the flag's value,
+// as typed) and says what is wrong with which part.
+func TestFromSpecErrors(t *testing.T) {
+	env := policy.SpecEnv{
+		Train:  func() ([]policy.Example, error) { return smallExamples(), nil },
+		Getenv: func(string) string { return "" },
+	}
+	tests := []struct {
+		spec    string
+		mention []string
+		bad     bool // ErrBadSpec, not an I/O error
+	}{
+		{"portfolio+", []string{`"portfolio+"`, "empty"}, true},
+		{"+frequency", []string{`"+frequency"`, "empty"}, true},
+		{"portfolio++frequency", []string{`"portfolio++frequency"`, "empty"}, true},
+		{"frequency+bogus", []string{`"frequency+bogus"`, `"bogus"`, "learned:PATH"}, true},
+		{"learned:", []string{`"learned:"`, "learned:PATH"}, true},
+		{"llm:@http://x/v1", []string{`"llm:@http://x/v1"`, "llm:MODEL@URL"}, true},
+		{"llm:qwen@", []string{`"llm:qwen@"`, "llm:MODEL@URL"}, true},
+		{"llm:qwen@localhost:8000/v1", []string{`"llm:qwen@localhost:8000/v1"`, "http://"}, true},
+		{"portfolio+learned:/nonexistent/m.model", []string{`"portfolio+learned:/nonexistent/m.model"`, "/nonexistent/m.model"}, false},
+	}
+	for _, tt := range tests {
+		_, err := policy.FromSpec(tt.spec, env)
+		if err == nil {
+			t.Errorf("%q accepted", tt.spec)
+			continue
+		}
+		if errors.Is(err, policy.ErrBadSpec) != tt.bad {
+			t.Errorf("%q: err %v; ErrBadSpec %v, want %v", tt.spec, err, !tt.bad, tt.bad)
+		}
+		for _, m := range tt.mention {
+			if !strings.Contains(err.Error(), m) {
+				t.Errorf("%q: err %q does not mention %s", tt.spec, err, m)
+			}
+		}
+	}
+	failing := env
+	failing.Train = func() ([]policy.Example, error) { return nil, errors.New("the train part of --traces is empty") }
+	if _, err := policy.FromSpec("portfolio+frequency", failing); err == nil || !strings.Contains(err.Error(), `"portfolio+frequency"`) {
+		t.Errorf("frequency without examples: %v; want the spec named", err)
 	}
 }
