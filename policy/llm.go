@@ -130,9 +130,7 @@ func NewLLM(cfg LLMConfig, getenv func(string) string) (*LLM, error) {
 	cfg.BaseURL = base
 	oc := openai.DefaultConfig(key)
 	oc.BaseURL = base
-	if cfg.HTTPClient != nil {
-		oc.HTTPClient = cfg.HTTPClient
-	}
+	oc.HTTPClient = withRetryAfter(cfg.HTTPClient)
 	return &LLM{cfg: cfg, client: openai.NewClientWithConfig(oc), slots: make(chan struct{}, cfg.Concurrency)}, nil
 }
 
@@ -164,13 +162,18 @@ func (l *LLM) Propose(ctx context.Context, s search.State, k int) ([]search.Cand
 }
 
 // complete sends req, retrying 429 and 5xx answers and transport errors
-// with exponential backoff.
+// with exponential backoff, or after the server's Retry-After when it says.
 func (l *LLM) complete(ctx context.Context, req openai.ChatCompletionRequest) (openai.ChatCompletionResponse, error) {
 	delay := l.cfg.Backoff
 	var lastErr error
+	var retryAfter time.Duration
 	for attempt := 0; attempt <= l.cfg.Retries; attempt++ {
 		if attempt > 0 {
-			t := time.NewTimer(delay)
+			wait := delay
+			if retryAfter >= 0 {
+				wait = retryAfter
+			}
+			t := time.NewTimer(wait)
 			select {
 			case <-t.C:
 			case <-ctx.Done():
@@ -179,7 +182,7 @@ func (l *LLM) complete(ctx context.Context, req openai.ChatCompletionRequest) (o
 			}
 			delay *= 2
 		}
-		actx, cancel := context.WithTimeout(ctx, l.cfg.Timeout)
+		actx, cancel := context.WithTimeout(recordRetryAfter(ctx, &retryAfter), l.cfg.Timeout)
 		resp, err := l.client.CreateChatCompletion(actx, req)
 		cancel()
 		if err == nil {

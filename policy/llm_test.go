@@ -438,3 +438,32 @@ func TestLLMTimeoutReleasesTheRequest(t *testing.T) {
 		})
 	}
 }
+
+// TestLLMRetryAfter: a 429 or 503 that says when to come back is retried
+// then, not after our own backoff (here an hour).
+func TestLLMRetryAfter(t *testing.T) {
+	for _, status := range []int{429, 503} {
+		srv := &chatServer{choices: []string{"simp"}}
+		var calls atomic.Int32
+		ts := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			if calls.Add(1) == 1 {
+				w.Header().Set("Retry-After", "0")
+				w.WriteHeader(status)
+				fmt.Fprint(w, `{"error": {"message": "slow down", "type": "rate_limit"}}`)
+				return
+			}
+			srv.ServeHTTP(w, r)
+		}))
+		l, err := policy.NewLLM(policy.LLMConfig{BaseURL: ts.URL, Model: "m", Retries: 2, Backoff: time.Hour}, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+		cands, err := l.Propose(ctx, llmState, 4)
+		cancel()
+		ts.Close()
+		if err != nil || len(cands) != 1 || calls.Load() != 2 {
+			t.Errorf("status %d with Retry-After: 0: %v %v after %d calls; want simp on the second call", status, cands, err, calls.Load())
+		}
+	}
+}
