@@ -97,7 +97,8 @@ func requestTemperature(t float32) float32 {
 }
 
 // LLM is a policy backed by an OpenAI-compatible chat endpoint. Each of n
-// samples is parsed into one tactic; duplicates merge. Priors come from the
+// samples is parsed into one tactic; duplicates merge. A server that
+// answers fewer choices than n is asked again for the rest. Priors come from the
 // sequence log-probability when the server returns token log-probabilities,
 // otherwise from how many samples agreed.
 type LLM struct {
@@ -157,6 +158,22 @@ func (l *LLM) Propose(ctx context.Context, s search.State, k int) ([]search.Cand
 	resp, err := l.complete(ctx, req)
 	if err != nil {
 		return nil, err
+	}
+	// Ollama and some llama.cpp builds ignore n and answer one choice: ask
+	// again for the rest, at most Samples requests in all. A failed top-up
+	// keeps the samples already in hand.
+	last := len(resp.Choices)
+	for requests := 1; last > 0 && len(resp.Choices) < l.cfg.Samples && requests < l.cfg.Samples; requests++ {
+		req.N = l.cfg.Samples - len(resp.Choices)
+		more, err := l.complete(ctx, req)
+		if ctx.Err() != nil {
+			return nil, ctx.Err()
+		}
+		if err != nil {
+			break
+		}
+		last = len(more.Choices)
+		resp.Choices = append(resp.Choices, more.Choices...)
 	}
 	return candidatesFrom(resp, k)
 }

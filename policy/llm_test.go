@@ -9,6 +9,7 @@ import (
 	"math"
 	"net/http"
 	"net/http/httptest"
+	"slices"
 	"strings"
 	"sync/atomic"
 	"testing"
@@ -75,6 +76,11 @@ func newLLM(t *testing.T, srv *chatServer, cfg policy.LLMConfig) *policy.LLM {
 	cfg.BaseURL, cfg.Model = ts.URL+"/v1", "test-model"
 	if cfg.Backoff == 0 {
 		cfg.Backoff = time.Millisecond
+	}
+	if cfg.Samples == 0 {
+		// The server answers its fixed choices whatever n says; ask for
+		// as many, or the policy tops up (TestLLMTopsUpSamples).
+		cfg.Samples = max(1, len(srv.choices))
 	}
 	l, err := policy.NewLLM(cfg, func(string) string { return "secret" })
 	if err != nil {
@@ -187,7 +193,7 @@ func TestLLMConcurrencyLimit(t *testing.T) {
 	})
 	ts := httptest.NewServer(counting)
 	defer ts.Close()
-	l, err := policy.NewLLM(policy.LLMConfig{BaseURL: ts.URL + "/v1", Model: "m", Concurrency: 2}, nil)
+	l, err := policy.NewLLM(policy.LLMConfig{BaseURL: ts.URL + "/v1", Model: "m", Concurrency: 2, Samples: 1}, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -254,7 +260,7 @@ func TestLLMSamplingSettings(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			srv := &chatServer{choices: []string{"simp"}}
+			srv := &chatServer{choices: slices.Repeat([]string{"simp"}, int(tt.wantN))}
 			l := newLLM(t, srv, tt.cfg)
 			if _, err := l.Propose(context.Background(), llmState, 4); err != nil {
 				t.Fatal(err)
@@ -454,7 +460,7 @@ func TestLLMRetryAfter(t *testing.T) {
 			}
 			srv.ServeHTTP(w, r)
 		}))
-		l, err := policy.NewLLM(policy.LLMConfig{BaseURL: ts.URL, Model: "m", Retries: 2, Backoff: time.Hour}, nil)
+		l, err := policy.NewLLM(policy.LLMConfig{BaseURL: ts.URL, Model: "m", Samples: 1, Retries: 2, Backoff: time.Hour}, nil)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -465,5 +471,45 @@ func TestLLMRetryAfter(t *testing.T) {
 		if err != nil || len(cands) != 1 || calls.Load() != 2 {
 			t.Errorf("status %d with Retry-After: 0: %v %v after %d calls; want simp on the second call", status, cands, err, calls.Load())
 		}
+	}
+}
+
+// TestLLMTopsUpSamples: Ollama and some llama.cpp builds ignore n and
+// answer one choice; the policy asks again until it has its samples, and
+// keeps what it has when a later request fails.
+func TestLLMTopsUpSamples(t *testing.T) {
+	answers := []string{"simp", "omega", "simp", "ring"}
+	var calls atomic.Int32
+	failAfter := int32(100)
+	ts := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		n := calls.Add(1)
+		if n > atomic.LoadInt32(&failAfter) {
+			w.WriteHeader(http.StatusBadRequest)
+			return
+		}
+		one := &chatServer{choices: []string{answers[(n-1)%int32(len(answers))]}}
+		one.ServeHTTP(w, r)
+	}))
+	defer ts.Close()
+	l, err := policy.NewLLM(policy.LLMConfig{BaseURL: ts.URL, Model: "m", Samples: 4, Retries: -1}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	cands, err := l.Propose(context.Background(), llmState, 8)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := map[string]float64{}
+	for _, c := range cands {
+		got[c.Tactic] = c.Prior
+	}
+	if calls.Load() != 4 || len(got) != 3 || got["simp"] != 0.5 || got["omega"] != 0.25 || got["ring"] != 0.25 {
+		t.Errorf("%d requests gave %v; want 4 requests, simp 0.5, omega and ring 0.25", calls.Load(), cands)
+	}
+	calls.Store(0)
+	atomic.StoreInt32(&failAfter, 2)
+	cands, err = l.Propose(context.Background(), llmState, 8)
+	if err != nil || len(cands) != 2 || calls.Load() != 3 {
+		t.Errorf("a failing top-up: %v %v after %d requests; want the 2 samples so far", cands, err, calls.Load())
 	}
 }
