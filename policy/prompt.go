@@ -10,9 +10,11 @@ import (
 // exactly one tactic, because each sample is parsed as one candidate.
 const DefaultSystemPrompt = `You are an expert Lean 4 and Mathlib prover. Given a Lean 4 tactic state, reply with exactly one tactic that makes progress on the first goal. Reply with the tactic only, on one line, with no explanation and no code fence. Never use sorry or admit.`
 
-// buildPrompt renders the user message: the state exactly as Lean prints
-// it, and the tactics already applied (context for the model; the state
-// alone determines what is provable).
+// buildPrompt renders the user message: the tactics already applied, one
+// per line, when there are any (context for the model; the state alone
+// determines what is provable), then the state as Lean prints it, goals
+// separated by a blank line. For the state of `theorem (n : ℕ) : n + 0 = n`
+// after `intro n`:
 //
 //	Tactics so far:
 //	intro n
@@ -20,6 +22,10 @@ const DefaultSystemPrompt = `You are an expert Lean 4 and Mathlib prover. Given 
 //	n : ℕ
 //	⊢ n + 0 = n
 //	Next tactic:
+//
+// At the root the first two lines are absent. The request is the system
+// message (DefaultSystemPrompt or LLMConfig.SystemPrompt) and this user
+// message, with n, temperature, max_tokens and logprobs from LLMConfig.
 func buildPrompt(s search.State) string {
 	var b strings.Builder
 	if len(s.Trace) > 0 {
