@@ -21,7 +21,8 @@ import (
 // [0, 1] first). Every tactic passes leanrpc.SanitizeTactic first; refused
 // ones are dropped. A Mixture of one policy is how a single policy gets
 // sanitized. One failing policy does not fail the mixture: the others'
-// answer is what they would give alone. All failing does.
+// answer is what they would give alone. All failing does. ErrNoCandidates
+// (an answer with nothing usable in it) is an empty answer, not a failure.
 type Mixture struct {
 	Policies []search.Policy
 	// Weights, one per policy, not negative; nil means equal weights.
@@ -48,6 +49,13 @@ func (m *Mixture) Propose(ctx context.Context, s search.State, k int) ([]search.
 	p.Wait()
 	if err := ctx.Err(); err != nil {
 		return nil, err
+	}
+	for i, err := range errs {
+		if errors.Is(err, ErrNoCandidates) {
+			// It answered, with nothing usable: an empty proposal, which
+			// leaves the state dead, not a failure that ends a search.
+			results[i], errs[i] = nil, nil
+		}
 	}
 	// The mean runs over the policies that answered: a member that is
 	// down (an LLM endpoint, say) must not scale the others' priors down.

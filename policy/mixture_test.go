@@ -3,6 +3,7 @@ package policy_test
 import (
 	"context"
 	"errors"
+	"fmt"
 	"math"
 	"testing"
 
@@ -123,5 +124,25 @@ func TestMixtureCancelled(t *testing.T) {
 	m := &policy.Mixture{Policies: []search.Policy{waits, fixed(search.Candidate{Tactic: "rfl", Prior: 1})}}
 	if _, err := m.Propose(ctx, search.State{}, 4); !errors.Is(err, context.Canceled) {
 		t.Errorf("err = %v, want context.Canceled", err)
+	}
+}
+
+// TestMixtureNothingUsableIsAnAnswer: a member that answered with nothing
+// usable (an LLM that only babbled: ErrNoCandidates) proposed no tactic; it
+// did not fail. A mixture of it alone proposes nothing, which leaves the
+// state dead, instead of an error that ends a search at its root (and prove
+// bench with it).
+func TestMixtureNothingUsableIsAnAnswer(t *testing.T) {
+	babble := search.PolicyFunc(func(context.Context, search.State, int) ([]search.Candidate, error) {
+		return nil, fmt.Errorf("%w (2 choices)", policy.ErrNoCandidates)
+	})
+	cands, err := (&policy.Mixture{Policies: []search.Policy{babble}}).Propose(context.Background(), search.State{}, 4)
+	if err != nil || len(cands) != 0 {
+		t.Errorf("alone: %v %v; want no candidates and no error", cands, err)
+	}
+	m := &policy.Mixture{Policies: []search.Policy{babble, fixed(search.Candidate{Tactic: "rfl", Prior: 1})}}
+	cands, err = m.Propose(context.Background(), search.State{}, 4)
+	if err != nil || len(cands) != 1 || cands[0].Prior != 0.5 {
+		t.Errorf("with another: %v %v; want rfl at 0.5 (the babbling member answered, with nothing)", cands, err)
 	}
 }
