@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"maps"
 	"os"
 	"path/filepath"
 	"slices"
@@ -471,5 +472,40 @@ func TestLoadFilesKeepsSameNamedTheoremsOfOneFile(t *testing.T) {
 		if !slices.Equal(got, want) || len(want) != 2 || res.Duplicates != 2*(len(paths)-1) {
 			t.Errorf("%d files: theorems %v, duplicates %d; want %v, %d", len(paths), got, res.Duplicates, want, 2*(len(paths)-1))
 		}
+	}
+}
+
+// Samples for a learning curve are nested, close to their share, and
+// independent of order.
+func TestSampleIsNestedAndStable(t *testing.T) {
+	var ths []corpus.Theorem
+	for i := range 2000 {
+		ths = append(ths, corpus.Theorem{FullName: fmt.Sprintf("T.thm%d", i)})
+	}
+	in := func(sample []corpus.Theorem) map[string]bool {
+		m := map[string]bool{}
+		for _, th := range sample {
+			m[th.FullName] = true
+		}
+		return m
+	}
+	prev := map[string]bool{}
+	for _, pct := range []int{0, 25, 50, 75, 100} {
+		s := corpus.Sample(ths, pct)
+		if got, want := len(s), 2000*pct/100; got < want-100 || got > want+100 {
+			t.Errorf("%d%% sample holds %d of 2000 theorems", pct, got)
+		}
+		cur := in(s)
+		for name := range prev {
+			if !cur[name] {
+				t.Errorf("%s is in a smaller sample but not in the %d%% one", name, pct)
+			}
+		}
+		prev = cur
+	}
+	reversed := slices.Clone(ths)
+	slices.Reverse(reversed)
+	if a, b := in(corpus.Sample(ths, 30)), in(corpus.Sample(reversed, 30)); !maps.Equal(a, b) {
+		t.Error("the sample depends on the order of the theorems")
 	}
 }

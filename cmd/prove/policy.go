@@ -36,6 +36,7 @@ func runPolicyTrain(ctx context.Context, e *env, args []string) error {
 	fromDB := fs.String("from-db", "", "also learn from the traces and found proofs in this bbolt store (the same --split applies)")
 	out := fs.String("out", "", "model file to write (required)")
 	neighbors := fs.Int("neighbors", 0, "neighbours that vote (0: default)")
+	samplePercent := fs.Int("sample-percent", 100, "train on this share of the theorems --split selects, by name hash (a 25% sample lies inside the 50% one): for learning curves")
 	asJSON := fs.Bool("json", false, "print the summary as JSON")
 	if err := parseFlags(fs, args); err != nil {
 		return err
@@ -52,6 +53,15 @@ func runPolicyTrain(ctx context.Context, e *env, args []string) error {
 	if err := tf.validateSplit(); err != nil {
 		return err
 	}
+	if *samplePercent < 1 || *samplePercent > 100 {
+		return usagef("--sample-percent must be within 1..100, got %d", *samplePercent)
+	}
+	sample := func(ths []corpus.Theorem) []corpus.Theorem {
+		if *samplePercent == 100 {
+			return ths
+		}
+		return corpus.Sample(ths, *samplePercent)
+	}
 	var examples []policy.Example
 	skipped := 0
 	if len(tf.files) > 0 {
@@ -60,7 +70,7 @@ func runPolicyTrain(ctx context.Context, e *env, args []string) error {
 			return err
 		}
 		skipped = lt.skipped
-		examples = append(examples, policy.ExamplesFrom(lt.selected)...)
+		examples = append(examples, policy.ExamplesFrom(sample(lt.selected))...)
 	}
 	fromStore := 0
 	if *fromDB != "" {
@@ -82,12 +92,12 @@ func runPolicyTrain(ctx context.Context, e *env, args []string) error {
 		// bench found on the dev part): the split applies to them too, or
 		// 'policy eval' would score the model on what it was trained on.
 		stored, _ = tf.part(stored)
-		ex := policy.ExamplesFrom(stored)
+		ex := policy.ExamplesFrom(sample(stored))
 		fromStore = len(ex)
 		examples = append(examples, ex...)
 	}
 	if len(examples) == 0 {
-		return fmt.Errorf("policy train: no training steps found (check --traces, --split and --from-db)")
+		return fmt.Errorf("policy train: no training steps found (check --traces, --split, --sample-percent and --from-db)")
 	}
 	start := time.Now()
 	model := policy.Train(examples, policy.LearnedParams{Neighbors: *neighbors})
@@ -96,7 +106,7 @@ func runPolicyTrain(ctx context.Context, e *env, args []string) error {
 		return err
 	}
 	sum := map[string]any{"model": *out, "examples": len(examples), "from_db": fromStore,
-		"skipped": skipped, "train_seconds": took.Seconds()}
+		"skipped": skipped, "sample_percent": *samplePercent, "train_seconds": took.Seconds()}
 	if *asJSON {
 		return writeJSON(e.stdout, sum)
 	}

@@ -72,6 +72,7 @@ func TestPolicyUsageErrors(t *testing.T) {
 		{[]string{"policy"}, "subcommand"},
 		{[]string{"policy", "train", "--traces", fixture("dojo.json")}, "--out"},
 		{[]string{"policy", "train", "--out", filepath.Join(dir, "m")}, "--traces"},
+		{[]string{"policy", "train", "--traces", fixture("dojo.json"), "--out", filepath.Join(dir, "m"), "--sample-percent", "0"}, "--sample-percent"},
 		{[]string{"policy", "eval", "--traces", fixture("dojo.json")}, "--policy"},
 		{[]string{"policy", "eval", "--policy", "magic", "--traces", fixture("dojo.json")}, "unknown policy"},
 		{[]string{"policy", "eval", "--policy", "frequency"}, "--traces"},
@@ -136,5 +137,29 @@ func TestPolicyEvalRecallCurve(t *testing.T) {
 	// Five steps, five distinct tactics: all are among the first 16.
 	if !strings.Contains(out, "recall @1 ") || !strings.Contains(out, "@16 100.0%, @20 100.0%") || strings.Contains(out, "@32") {
 		t.Errorf("text report: %q", out)
+	}
+}
+
+// TestPolicyTrainSample: --sample-percent trains on a nested hash sample of
+// the selected theorems, for learning curves.
+func TestPolicyTrainSample(t *testing.T) {
+	model := filepath.Join(t.TempDir(), "m.model")
+	examples := func(percent string) float64 {
+		t.Helper()
+		code, out, errs := runCLI(t, "policy", "train", "--traces", fixture("dojo.json"), "--traces", fixture("pairs.jsonl"),
+			"--split", "all", "--out", model, "--sample-percent", percent, "--json")
+		if code != 0 {
+			t.Fatalf("--sample-percent %s: exit %d: %s", percent, code, errs)
+		}
+		var sum map[string]any
+		if err := json.Unmarshal([]byte(out), &sum); err != nil {
+			t.Fatal(err)
+		}
+		return sum["examples"].(float64)
+	}
+	// The fixtures' 9 steps, and the steps of the theorems the name hash
+	// puts in the 50% and 80% samples.
+	if half, most, all := examples("50"), examples("80"), examples("100"); half != 2 || most != 6 || all != 9 {
+		t.Errorf("examples at 50/80/100%%: %v/%v/%v, want 2/6/9", half, most, all)
 	}
 }
