@@ -155,10 +155,13 @@ func runBench(ctx context.Context, e *env, args []string) error {
 		}
 		t0 := time.Now()
 		res, err := search.Run(ctx, root, replay, pol, params)
+		if ctx.Err() != nil {
+			// search.Run ends a cancelled search with a result (stopped,
+			// unproved): counting it would print a rate, and record
+			// results, for theorems that were never searched.
+			return fmt.Errorf("bench interrupted at %s (%d theorems done, no report): %w", th.FullName, rep.Theorems-1, ctx.Err())
+		}
 		if err != nil {
-			if ctx.Err() != nil {
-				return ctx.Err()
-			}
 			return fmt.Errorf("bench %s: %w", th.FullName, err)
 		}
 		line := benchLine{Theorem: th.FullName, Proved: res.Proved, Stop: res.Stop.String(), Proof: res.Proof,

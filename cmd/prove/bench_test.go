@@ -1,12 +1,19 @@
 package main
 
 import (
+	"bytes"
+	"context"
 	"encoding/json"
+	"fmt"
+	"io"
+	"net/http"
+	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/leanprove/leanprove/corpus"
 )
@@ -110,6 +117,12 @@ func TestBenchUsageErrors(t *testing.T) {
 		{[]string{"bench", "--traces", fixture("dojo.json"), "--policy", "llm:nourl"}, "llm:MODEL@URL"},
 		{[]string{"bench", "--traces", fixture("nope.json")}, "nope.json"},
 		{[]string{"bench", "--traces", fixture("dojo.json"), "--limit", "-1"}, "--limit"},
+		{[]string{"bench", "--traces", fixture("dojo.json"), "--candidates", "0"}, "--candidates"},
+		{[]string{"bench", "--traces", fixture("dojo.json"), "--calls", "-1"}, "--calls"},
+		{[]string{"bench", "--traces", fixture("dojo.json"), "--wall", "0s"}, "--wall"},
+		{[]string{"bench", "--traces", fixture("dojo.json"), "stray"}, `unexpected argument "stray"`},
+		{[]string{"bench", "--traces", fixture("dojo.json"), "--policy", "portfolio+"}, `"portfolio+"`},
+		{[]string{"bench", "--traces", fixture("dojo.json"), "--policy", "llm:m@http://localhost:1/v1", "--llm-samples", "-2"}, "Samples"},
 		{[]string{"bench", "--traces", fixture("dojo.json"), "--widenings", "-1"}, "--widenings"},
 		// No theorem to measure is an input error, not a rate of 0.
 		{[]string{"bench", "--traces", fixture("dojo.json"), "--split", "dev", "--dev-percent", "0"}, "no theorem with recorded steps in the dev part"},
@@ -129,5 +142,152 @@ func TestBenchUsageErrors(t *testing.T) {
 	code, _, errs := runCLI(t, "bench", "--traces", noSteps, "--split", "all")
 	if code != 2 || !strings.Contains(errs, "no theorem in "+noSteps+" has recorded steps") || strings.Contains(errs, "try --split all") {
 		t.Errorf("no steps under --split all: exit %d stderr %q; want 2, naming the file and suggesting no other split", code, errs)
+	}
+}
+
+// trainFixtureModel trains a model on both fixture theorems.
+func trainFixtureModel(t *testing.T) string {
+	t.Helper()
+	model := filepath.Join(t.TempDir(), "m.model")
+	if code, _, errs := runCLI(t, "policy", "train", "--traces", fixture("dojo.json"), "--split", "all", "--out", model); code != 0 {
+		t.Fatal(errs)
+	}
+	return model
+}
+
+// TestBenchWorkers: prover calls in flight per theorem change the speed,
+// not what is found (the search backs results up in order); run under
+// -race this also checks the concurrent replay.
+func TestBenchWorkers(t *testing.T) {
+	model := trainFixtureModel(t)
+	for _, mode := range []string{"mcts", "bestfirst"} {
+		var reps []benchReport
+		for _, workers := range []string{"1", "4"} {
+			code, out, errs := runCLI(t, "bench", "--traces", fixture("dojo.json"), "--split", "all", "--policy", "learned:"+model,
+				"--budget", "16", "--mode", mode, "--workers", workers, "--json")
+			if code != 0 {
+				t.Fatalf("%s --workers %s: exit %d: %s", mode, workers, code, errs)
+			}
+			var rep benchReport
+			if err := json.Unmarshal([]byte(out), &rep); err != nil {
+				t.Fatalf("%s --workers %s: %v in %q", mode, workers, err, out)
+			}
+			reps = append(reps, rep)
+		}
+		if reps[0].Theorems != 2 || reps[0].Proved != 2 || reps[1].Theorems != 2 || reps[1].Proved != 2 || reps[1].Workers != 4 {
+			t.Errorf("%s: --workers 1 %+v, --workers 4 %+v; want both to prove 2 of 2", mode, reps[0], reps[1])
+		}
+	}
+}
+
+// TestBenchVerboseText: without --json, --verbose prints one line per
+// theorem, then the summary.
+func TestBenchVerboseText(t *testing.T) {
+	model := trainFixtureModel(t)
+	code, out, errs := runCLI(t, "bench", "--traces", fixture("dojo.json"), "--split", "all", "--policy", "learned:"+model,
+		"--budget", "16", "--verbose")
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, errs)
+	}
+	lines := strings.Split(strings.TrimSpace(out), "\n")
+	if len(lines) != 3 || !strings.HasPrefix(lines[0], "proved") || !strings.HasSuffix(lines[1], "Bar.and_swap") ||
+		!strings.Contains(lines[2], "rediscovered 2 of 2 theorems") {
+		t.Errorf("output %q; want a proved line per theorem and the summary", out)
+	}
+}
+
+// chatReply answers an OpenAI chat completion with one choice.
+func chatReply(w http.ResponseWriter, content string) {
+	w.Header().Set("Content-Type", "application/json")
+	reply, _ := json.Marshal(map[string]any{"id": "c", "object": "chat.completion", "model": "m", "choices": []map[string]any{
+		{"index": 0, "message": map[string]any{"role": "assistant", "content": content}, "finish_reason": "stop"}}})
+	w.Write(reply)
+}
+
+// TestBenchLLMPolicy: with an LLM policy, an endpoint that refuses is an
+// error naming the theorem and the endpoint; one that answers nothing
+// usable leaves theorems unproved but measured; a useful one proves.
+func TestBenchLLMPolicy(t *testing.T) {
+	tests := []struct {
+		name     string
+		handler  http.HandlerFunc
+		wantCode int
+		want     string // in stderr (failure) or stdout (report)
+	}{
+		{"refused", func(w http.ResponseWriter, r *http.Request) {
+			w.WriteHeader(http.StatusBadRequest)
+			fmt.Fprint(w, `{"error": {"message": "model not loaded", "type": "invalid_request_error"}}`)
+		}, 2, "model not loaded"},
+		{"babble", func(w http.ResponseWriter, r *http.Request) { chatReply(w, "") }, 0, `"theorems":2,"proved":0`},
+		{"useful", func(w http.ResponseWriter, r *http.Request) {
+			body, _ := io.ReadAll(r.Body)
+			tactic := "intro n"
+			switch {
+			case strings.Contains(string(body), "intro n\\n"):
+				tactic = "simp [Nat.add_zero]"
+			case strings.Contains(string(body), "p ∧ q"):
+				tactic = "sorry" // refused by the sanitizer
+			}
+			chatReply(w, tactic)
+		}, 0, `"theorems":2,"proved":1`},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			ts := httptest.NewServer(tt.handler)
+			defer ts.Close()
+			code, out, errs := runCLI(t, "bench", "--traces", fixture("dojo.json"), "--split", "all", "--policy", "llm:m@"+ts.URL,
+				"--llm-samples", "1", "--llm-retries", "0", "--budget", "8", "--json")
+			if code != tt.wantCode || !strings.Contains(out+errs, tt.want) {
+				t.Errorf("exit %d, stdout %q, stderr %q; want exit %d and %q", code, out, errs, tt.wantCode, tt.want)
+			}
+			if code != 0 && (!strings.Contains(errs, ts.URL) || !strings.Contains(errs, "Foo.add_zero'")) {
+				t.Errorf("stderr %q; want the endpoint and the theorem named", errs)
+			}
+		})
+	}
+}
+
+// TestBenchInterrupted: cancelling the context (Ctrl-C) while the policy
+// is waiting on the LLM ends the bench with the context's error, and the
+// request in flight is abandoned, not left running.
+func TestBenchInterrupted(t *testing.T) {
+	arrived, released := make(chan struct{}, 1), make(chan struct{}, 1)
+	ts := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		io.Copy(io.Discard, r.Body) // the server notices a closed connection only past the body
+		select {
+		case arrived <- struct{}{}:
+		default:
+		}
+		<-r.Context().Done()
+		released <- struct{}{}
+	}))
+	defer ts.Close()
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	done := make(chan int, 1)
+	var out, errb bytes.Buffer
+	go func() {
+		done <- run(ctx, []string{"bench", "--traces", fixture("dojo.json"), "--split", "all", "--policy", "llm:m@" + ts.URL,
+			"--llm-samples", "1", "--json"}, &out, &errb)
+	}()
+	select {
+	case <-arrived:
+	case <-time.After(30 * time.Second):
+		t.Fatal("no LLM request arrived")
+	}
+	cancel()
+	select {
+	case code := <-done:
+		if code == 0 || !strings.Contains(errb.String(), "context canceled") || out.Len() != 0 {
+			t.Errorf("exit %d, stdout %q, stderr %q; want a failure naming the cancellation and no report", code, out.String(), errb.String())
+		}
+	case <-time.After(30 * time.Second):
+		t.Fatal("bench still running after the context was cancelled")
+	}
+	select {
+	case <-released:
+	case <-time.After(10 * time.Second):
+		t.Error("the LLM request is still held after bench returned")
+		ts.CloseClientConnections()
 	}
 }
