@@ -29,19 +29,24 @@ type benchReport struct {
 	Split       string  `json:"split"`
 	ProverCalls int     `json:"prover_calls"`
 	Expansions  int     `json:"expansions"`
-	Seconds     float64 `json:"seconds"`
-	RunID       string  `json:"run_id,omitempty"`
+	// PolicyErrors counts Propose calls that failed (an LLM endpoint down,
+	// say): each left a state unexpanded, which lowers the rate without
+	// being the policy's judgement.
+	PolicyErrors int     `json:"policy_errors"`
+	Seconds      float64 `json:"seconds"`
+	RunID        string  `json:"run_id,omitempty"`
 }
 
 // benchLine is one theorem's result under --verbose.
 type benchLine struct {
-	Theorem     string   `json:"theorem"`
-	Proved      bool     `json:"proved"`
-	Stop        string   `json:"stop"`
-	Proof       []string `json:"proof,omitempty"`
-	Expansions  int      `json:"expansions"`
-	ProverCalls int      `json:"prover_calls"`
-	Seconds     float64  `json:"seconds"`
+	Theorem      string   `json:"theorem"`
+	Proved       bool     `json:"proved"`
+	Stop         string   `json:"stop"`
+	Proof        []string `json:"proof,omitempty"`
+	Expansions   int      `json:"expansions"`
+	ProverCalls  int      `json:"prover_calls"`
+	PolicyErrors int      `json:"policy_errors"`
+	Seconds      float64  `json:"seconds"`
 }
 
 // runBench searches every theorem of the selected traces against the replay
@@ -165,12 +170,14 @@ func runBench(ctx context.Context, e *env, args []string) error {
 			return fmt.Errorf("bench %s: %w", th.FullName, err)
 		}
 		line := benchLine{Theorem: th.FullName, Proved: res.Proved, Stop: res.Stop.String(), Proof: res.Proof,
-			Expansions: res.Stats.Expansions, ProverCalls: res.Stats.ProverCalls, Seconds: time.Since(t0).Seconds()}
+			Expansions: res.Stats.Expansions, ProverCalls: res.Stats.ProverCalls, PolicyErrors: res.Stats.PolicyErrors,
+			Seconds: time.Since(t0).Seconds()}
 		if res.Proved {
 			rep.Proved++
 		}
 		rep.Expansions += res.Stats.Expansions
 		rep.ProverCalls += res.Stats.ProverCalls
+		rep.PolicyErrors += res.Stats.PolicyErrors
 		if st != nil {
 			if res.Proved {
 				// Keep the states along the proof, so that
@@ -205,6 +212,10 @@ func runBench(ctx context.Context, e *env, args []string) error {
 		}
 	}
 	rep.Seconds = time.Since(start).Seconds()
+	if rep.PolicyErrors > 0 {
+		e.log.Warn().Int("policy_errors", rep.PolicyErrors).
+			Msg("the policy failed on some states, which were left unexpanded: the rate understates it (check the LLM endpoint)")
+	}
 	if rep.Theorems > 0 {
 		rep.Rate = float64(rep.Proved) / float64(rep.Theorems)
 	}

@@ -291,3 +291,33 @@ func TestBenchInterrupted(t *testing.T) {
 		ts.CloseClientConnections()
 	}
 }
+
+// TestBenchCountsPolicyErrors: a policy that fails below the root leaves
+// that state dead and the search goes on; the report says how often, or a
+// flaky endpoint would pass for a weak policy.
+func TestBenchCountsPolicyErrors(t *testing.T) {
+	ts := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		body, _ := io.ReadAll(r.Body)
+		if strings.Contains(string(body), "Tactics so far") { // below the root
+			w.WriteHeader(http.StatusInternalServerError)
+			fmt.Fprint(w, `{"error": {"message": "out of memory", "type": "server_error"}}`)
+			return
+		}
+		chatReply(w, "intro n")
+	}))
+	defer ts.Close()
+	code, out, errs := runCLI(t, "bench", "--traces", fixture("dojo.json"), "--split", "all", "--policy", "llm:m@"+ts.URL,
+		"--llm-samples", "1", "--llm-retries", "0", "--budget", "8", "--json", "--verbose")
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, errs)
+	}
+	lines := strings.Split(strings.TrimSpace(out), "\n")
+	var rep benchReport
+	var line benchLine
+	if len(lines) != 3 || json.Unmarshal([]byte(lines[0]), &line) != nil || json.Unmarshal([]byte(lines[2]), &rep) != nil {
+		t.Fatalf("output %q", out)
+	}
+	if rep.PolicyErrors == 0 || line.PolicyErrors == 0 || !strings.Contains(errs, "policy") {
+		t.Errorf("report %+v, first line %+v, stderr %q; want policy errors counted and a warning", rep, line, errs)
+	}
+}
