@@ -9,6 +9,7 @@ import (
 	"net/http"
 	"net/url"
 	"sort"
+	"strings"
 	"time"
 
 	openai "github.com/sashabaranov/go-openai"
@@ -119,9 +120,12 @@ func NewLLM(cfg LLMConfig, getenv func(string) string) (*LLM, error) {
 	}
 	key := ""
 	if cfg.APIKeyEnv != "" {
-		key = getenv(cfg.APIKeyEnv)
+		// Trimmed: a key read from a file keeps its newline, which no
+		// HTTP header may carry.
+		key = strings.TrimSpace(getenv(cfg.APIKeyEnv))
 		if key == "" {
-			return nil, fmt.Errorf("%w: environment variable %s (the API key) is empty", ErrBadSpec, cfg.APIKeyEnv)
+			return nil, fmt.Errorf("%w: environment variable %s, named to hold the LLM API key, is unset or empty: export %s=KEY, or drop --llm-key-env if the endpoint needs no key",
+				ErrBadSpec, cfg.APIKeyEnv, cfg.APIKeyEnv)
 		}
 	}
 	base, err := chatBaseURL(cfg.BaseURL)

@@ -513,3 +513,32 @@ func TestLLMTopsUpSamples(t *testing.T) {
 		t.Errorf("a failing top-up: %v %v after %d requests; want the 2 samples so far", cands, err, calls.Load())
 	}
 }
+
+// TestLLMAPIKey: the key is read from the named variable and sent as a
+// bearer token, without the newline `export KEY=$(cat key.txt)` leaves;
+// an unset variable is an error that says what to do; no variable, no
+// Authorization header.
+func TestLLMAPIKey(t *testing.T) {
+	var auth atomic.Value
+	srv := &chatServer{choices: []string{"simp"}}
+	ts := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		auth.Store(r.Header.Get("Authorization"))
+		srv.ServeHTTP(w, r)
+	}))
+	defer ts.Close()
+	env := map[string]string{"LLM_KEY": "secret\n"}
+	for _, tt := range []struct{ keyEnv, want string }{{"LLM_KEY", "Bearer secret"}, {"", ""}} {
+		l, err := policy.NewLLM(policy.LLMConfig{BaseURL: ts.URL, Model: "m", Samples: 1, Retries: -1, APIKeyEnv: tt.keyEnv},
+			func(k string) string { return env[k] })
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := l.Propose(context.Background(), llmState, 4); err != nil || auth.Load() != tt.want {
+			t.Errorf("key variable %q: %v, Authorization %q; want %q", tt.keyEnv, err, auth.Load(), tt.want)
+		}
+	}
+	_, err := policy.NewLLM(policy.LLMConfig{BaseURL: ts.URL, Model: "m", APIKeyEnv: "UNSET_KEY"}, func(k string) string { return env[k] })
+	if !errors.Is(err, policy.ErrBadSpec) || !strings.Contains(err.Error(), "UNSET_KEY") || !strings.Contains(err.Error(), "export") {
+		t.Errorf("unset key variable: %v; want ErrBadSpec naming it and saying to export it", err)
+	}
+}
