@@ -278,7 +278,11 @@ func candidatesFrom(resp openai.ChatCompletionResponse, k int) ([]search.Candida
 	}
 	n := float64(len(resp.Choices))
 	for i, ch := range resp.Choices {
-		tac := corpus.NormalizeTactic(parseTactic(ch.Message.Content))
+		tac, lineEnded := parseTactic(ch.Message.Content)
+		if ch.FinishReason == openai.FinishReasonLength && !lineEnded {
+			continue // cut at max_tokens while the tactic was being written
+		}
+		tac = corpus.NormalizeTactic(tac)
 		if tac == "" {
 			continue
 		}

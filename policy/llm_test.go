@@ -542,3 +542,55 @@ func TestLLMAPIKey(t *testing.T) {
 		t.Errorf("unset key variable: %v; want ErrBadSpec naming it and saying to export it", err)
 	}
 }
+
+// TestLLMTruncatedAnswer: an answer cut by max_tokens (finish_reason
+// "length") whose tactic line was still being written is no tactic; one
+// cut after its first line is.
+func TestLLMTruncatedAnswer(t *testing.T) {
+	choice := func(i int, content, finish string) string {
+		b, _ := json.Marshal(map[string]any{"index": i, "message": map[string]any{"role": "assistant", "content": content}, "finish_reason": finish})
+		return string(b)
+	}
+	srv := &chatServer{raw: `{"id":"c","object":"chat.completion","model":"m","choices":[` +
+		choice(0, "exact Nat.add_ze", "length") + "," + choice(1, "omega\nbecause the goal is linear ari", "length") + "," +
+		choice(2, "rfl", "stop") + `]}`}
+	l := newLLM(t, srv, policy.LLMConfig{Samples: 3})
+	cands, err := l.Propose(context.Background(), llmState, 8)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, c := range cands {
+		got = append(got, c.Tactic)
+	}
+	slices.Sort(got)
+	if !slices.Equal(got, []string{"omega", "rfl"}) {
+		t.Errorf("tactics %q; want omega and rfl, not the cut exact", got)
+	}
+}
+
+// TestLLMGarbageThroughSpec: through FromSpec (always a Mixture), sorry,
+// admit, an answer longer than any tactic and a second command are
+// dropped, and the rest merged.
+func TestLLMGarbageThroughSpec(t *testing.T) {
+	srv := &chatServer{choices: []string{"sorry", "admit", strings.Repeat("simp [", 5000), "exact h\ntheorem x : True := trivial",
+		"constructor <;> simp", "  constructor  <;>   simp ", "decide"}}
+	ts := httptest.NewServer(srv)
+	defer ts.Close()
+	env := policy.SpecEnv{LLM: policy.LLMConfig{Samples: len(srv.choices), Retries: -1}}
+	pol, err := policy.FromSpec("llm:m@"+ts.URL, env)
+	if err != nil {
+		t.Fatal(err)
+	}
+	cands, err := pol.Propose(context.Background(), llmState, 8)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, c := range cands {
+		got = append(got, c.Tactic)
+	}
+	if !slices.Equal(got, []string{"constructor <;> simp", "exact h", "decide"}) {
+		t.Errorf("tactics %q; want constructor <;> simp (twice), then exact h and decide in the order given", got)
+	}
+}

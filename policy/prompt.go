@@ -46,8 +46,10 @@ func buildPrompt(s search.State) string {
 // when the answer has a fenced block, the tactic is the first non-empty
 // line inside it; otherwise it is the first non-empty line. A leading
 // "Tactic:" label, enclosing backticks and a trailing -- comment are
-// removed. It returns "" when nothing usable remains.
-func parseTactic(answer string) string {
+// removed. It returns "" when nothing usable remains, and whether a line
+// break followed the tactic's line (when the answer was cut at max_tokens,
+// a tactic on its last line may be cut too).
+func parseTactic(answer string) (tactic string, lineEnded bool) {
 	lines := strings.Split(strings.ReplaceAll(answer, "\r\n", "\n"), "\n")
 	for i, line := range lines {
 		if strings.HasPrefix(strings.TrimSpace(line), "```") {
@@ -55,7 +57,7 @@ func parseTactic(answer string) string {
 			break
 		}
 	}
-	for _, line := range lines {
+	for i, line := range lines {
 		line = strings.TrimSpace(line)
 		if strings.HasPrefix(line, "```") {
 			continue
@@ -68,8 +70,8 @@ func parseTactic(answer string) string {
 		}
 		line = strings.TrimSpace(strings.Trim(strings.TrimSpace(line), "`"))
 		if line != "" {
-			return line
+			return line, i < len(lines)-1
 		}
 	}
-	return ""
+	return "", false
 }
