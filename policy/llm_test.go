@@ -237,7 +237,7 @@ func TestLLMBaseURL(t *testing.T) {
 			t.Errorf("base URL %s: %v", base, err)
 		}
 	}
-	for _, base := range []string{"localhost:8000/v1", "ftp://x/v1", "http://", "http://[::1"} {
+	for _, base := range []string{"localhost:8000/v1", "ftp://x/v1", "http://", "http://[::1", "http://host:99999/v1", "http://:8000/v1"} {
 		_, err := policy.NewLLM(policy.LLMConfig{BaseURL: base, Model: "m"}, nil)
 		if !errors.Is(err, policy.ErrBadSpec) || !strings.Contains(err.Error(), base) || !strings.Contains(err.Error(), "http://") {
 			t.Errorf("base URL %q: err %v; want ErrBadSpec naming it and an example http:// URL", base, err)

@@ -3,6 +3,7 @@ package policy
 import (
 	"fmt"
 	"net/url"
+	"strconv"
 	"strings"
 )
 
@@ -13,7 +14,7 @@ import (
 // (minus a trailing slash): some providers mount the API elsewhere.
 func chatBaseURL(raw string) (string, error) {
 	u, err := url.Parse(raw)
-	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Hostname() == "" || !validPort(u.Port()) {
 		return "", fmt.Errorf("%w: LLM base URL %q: want an http:// or https:// URL such as http://localhost:8000/v1", ErrBadSpec, raw)
 	}
 	u.Path = strings.TrimRight(u.Path, "/")
@@ -22,4 +23,14 @@ func chatBaseURL(raw string) (string, error) {
 		u.Path = "/v1"
 	}
 	return u.String(), nil
+}
+
+// validPort accepts an absent port or one in 1..65535: url.Parse checks
+// only that a port is digits, and a bad one would fail every request.
+func validPort(p string) bool {
+	if p == "" {
+		return true
+	}
+	n, err := strconv.Atoi(p)
+	return err == nil && n >= 1 && n <= 65535
 }
