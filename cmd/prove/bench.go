@@ -101,6 +101,9 @@ func runBench(ctx context.Context, e *env, args []string) error {
 	case *limit < 0:
 		return usagef("--limit must not be negative, got %d (0 benches every theorem)", *limit)
 	}
+	if err := llm.validate(); err != nil {
+		return err
+	}
 	if *calls == 0 {
 		*calls = *budget * *candidates
 	}
@@ -224,6 +227,27 @@ func runBench(ctx context.Context, e *env, args []string) error {
 	}
 	fmt.Fprintf(e.stdout, "%s, %s, budget %d: rediscovered %d of %d theorems (%.1f%%; %d replayable) in %.1fs\n",
 		*spec, m, *budget, rep.Proved, rep.Theorems, 100*rep.Rate, rep.Replayable, rep.Seconds)
+	return nil
+}
+
+// validate refuses --llm-* values the LLM policy cannot use: policy.LLMConfig
+// reads a zero as "the default", so --llm-samples 0 would silently become 8.
+// (It belongs with llmFlags in policy.go, for policy eval and prove too.)
+func (l *llmFlags) validate() error {
+	switch {
+	case l.samples <= 0:
+		return usagef("--llm-samples must be positive, got %d", l.samples)
+	case l.temperature < 0:
+		return usagef("--llm-temperature must not be negative, got %g (0 is greedy decoding)", l.temperature)
+	case l.maxTokens <= 0:
+		return usagef("--llm-max-tokens must be positive, got %d", l.maxTokens)
+	case l.timeout <= 0:
+		return usagef("--llm-timeout must be positive, got %v", l.timeout)
+	case l.retries < 0:
+		return usagef("--llm-retries must not be negative, got %d (0 sends each request once)", l.retries)
+	case l.concurrency <= 0:
+		return usagef("--llm-concurrency must be positive, got %d", l.concurrency)
+	}
 	return nil
 }
 

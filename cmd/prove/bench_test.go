@@ -122,7 +122,6 @@ func TestBenchUsageErrors(t *testing.T) {
 		{[]string{"bench", "--traces", fixture("dojo.json"), "--wall", "0s"}, "--wall"},
 		{[]string{"bench", "--traces", fixture("dojo.json"), "stray"}, `unexpected argument "stray"`},
 		{[]string{"bench", "--traces", fixture("dojo.json"), "--policy", "portfolio+"}, `"portfolio+"`},
-		{[]string{"bench", "--traces", fixture("dojo.json"), "--policy", "llm:m@http://localhost:1/v1", "--llm-samples", "-2"}, "Samples"},
 		{[]string{"bench", "--traces", fixture("dojo.json"), "--widenings", "-1"}, "--widenings"},
 		// No theorem to measure is an input error, not a rate of 0.
 		{[]string{"bench", "--traces", fixture("dojo.json"), "--split", "dev", "--dev-percent", "0"}, "no theorem with recorded steps in the dev part"},
@@ -319,5 +318,20 @@ func TestBenchCountsPolicyErrors(t *testing.T) {
 	}
 	if rep.PolicyErrors == 0 || line.PolicyErrors == 0 || !strings.Contains(errs, "policy") {
 		t.Errorf("report %+v, first line %+v, stderr %q; want policy errors counted and a warning", rep, line, errs)
+	}
+}
+
+// TestBenchLLMFlagErrors: an --llm-* value the LLM policy cannot use is a
+// usage error naming the flag, not a default put in its place (0 samples
+// became 8) nor an error naming a Go field.
+func TestBenchLLMFlagErrors(t *testing.T) {
+	for _, tt := range []struct{ flag, value string }{
+		{"--llm-samples", "0"}, {"--llm-samples", "-2"}, {"--llm-temperature", "-1"}, {"--llm-max-tokens", "0"},
+		{"--llm-timeout", "0s"}, {"--llm-retries", "-1"}, {"--llm-concurrency", "0"},
+	} {
+		code, _, errs := runCLI(t, "bench", "--traces", fixture("dojo.json"), "--split", "all", "--policy", "llm:m@http://127.0.0.1:1/v1", tt.flag, tt.value)
+		if code != 2 || !strings.Contains(errs, tt.flag) {
+			t.Errorf("%s %s: exit %d, stderr %q; want 2 naming the flag", tt.flag, tt.value, code, errs)
+		}
 	}
 }
