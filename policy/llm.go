@@ -35,7 +35,7 @@ type LLMConfig struct {
 	MaxTokens   int           // per completion; default 96
 	Timeout     time.Duration // per HTTP attempt; default 60s
 	Retries     int           // extra attempts on 429, 5xx and transport errors; default 3, negative for none
-	Backoff     time.Duration // first retry delay, doubled each time; default 500ms
+	Backoff     time.Duration // first retry delay, doubled each time up to a minute; default 500ms
 	Concurrency int           // requests in flight; default 4
 	// SystemPrompt replaces DefaultSystemPrompt when set.
 	SystemPrompt string
@@ -201,7 +201,7 @@ func (l *LLM) complete(ctx context.Context, req openai.ChatCompletionRequest) (o
 				t.Stop()
 				return openai.ChatCompletionResponse{}, ctx.Err()
 			}
-			delay *= 2
+			delay = nextBackoff(delay)
 		}
 		actx, cancel := context.WithTimeout(recordRetryAfter(ctx, &retryAfter), l.cfg.Timeout)
 		resp, err := l.client.CreateChatCompletion(actx, req)

@@ -12,6 +12,19 @@ import (
 // a server asking for an hour is better reported than waited for.
 const maxRetryAfter = time.Minute
 
+// maxBackoff is where the doubling of the retry delay stops.
+const maxBackoff = time.Minute
+
+// nextBackoff doubles a retry delay up to maxBackoff, never below d itself
+// (a first delay configured above the bound stays as given) and without
+// overflowing.
+func nextBackoff(d time.Duration) time.Duration {
+	if d >= maxBackoff/2 {
+		return max(d, maxBackoff)
+	}
+	return 2 * d
+}
+
 // retryAfterKey carries, in a request's context, where retryAfterTransport
 // records the Retry-After of a 429 or 503 answer: go-openai's errors keep
 // the status but not the headers.

@@ -30,3 +30,21 @@ func TestLLMParseRetryAfter(t *testing.T) {
 		}
 	}
 }
+
+// TestLLMBackoffIsBounded: doubling stops at a minute (ten retries from
+// 500ms would otherwise wait 256s before the last), but never goes below
+// the configured first delay, and never overflows into a negative wait.
+func TestLLMBackoffIsBounded(t *testing.T) {
+	tests := []struct{ d, want time.Duration }{
+		{500 * time.Millisecond, time.Second},
+		{40 * time.Second, time.Minute},
+		{time.Minute, time.Minute},
+		{2 * time.Minute, 2 * time.Minute},
+		{1 << 62, 1 << 62},
+	}
+	for _, tt := range tests {
+		if got := nextBackoff(tt.d); got != tt.want {
+			t.Errorf("nextBackoff(%v) = %v, want %v", tt.d, got, tt.want)
+		}
+	}
+}
