@@ -164,10 +164,11 @@ func (l *LLM) Propose(ctx context.Context, s search.State, k int) ([]search.Cand
 		return nil, err
 	}
 	// Ollama and some llama.cpp builds ignore n and answer one choice: ask
-	// again for the rest, at most Samples requests in all. A failed top-up
+	// again for the rest, at most Samples requests in all (not when
+	// decoding greedily: every answer would be the same). A failed top-up
 	// keeps the samples already in hand.
 	last := len(resp.Choices)
-	for requests := 1; last > 0 && len(resp.Choices) < l.cfg.Samples && requests < l.cfg.Samples; requests++ {
+	for requests := 1; l.cfg.Temperature > 0 && last > 0 && len(resp.Choices) < l.cfg.Samples && requests < l.cfg.Samples; requests++ {
 		req.N = l.cfg.Samples - len(resp.Choices)
 		more, err := l.complete(ctx, req)
 		if ctx.Err() != nil {

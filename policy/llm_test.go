@@ -491,7 +491,7 @@ func TestLLMTopsUpSamples(t *testing.T) {
 		one.ServeHTTP(w, r)
 	}))
 	defer ts.Close()
-	l, err := policy.NewLLM(policy.LLMConfig{BaseURL: ts.URL, Model: "m", Samples: 4, Retries: -1}, nil)
+	l, err := policy.NewLLM(policy.LLMConfig{BaseURL: ts.URL, Model: "m", Samples: 4, Temperature: 0.8, Retries: -1}, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -505,6 +505,16 @@ func TestLLMTopsUpSamples(t *testing.T) {
 	}
 	if calls.Load() != 4 || len(got) != 3 || got["simp"] != 0.5 || got["omega"] != 0.25 || got["ring"] != 0.25 {
 		t.Errorf("%d requests gave %v; want 4 requests, simp 0.5, omega and ring 0.25", calls.Load(), cands)
+	}
+	// Greedy decoding gives the same answer each time: asking again only
+	// costs a generation.
+	calls.Store(0)
+	greedy, err := policy.NewLLM(policy.LLMConfig{BaseURL: ts.URL, Model: "m", Samples: 4, Temperature: 0, Retries: -1}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if cands, err := greedy.Propose(context.Background(), llmState, 8); err != nil || len(cands) != 1 || calls.Load() != 1 {
+		t.Errorf("greedy: %v %v after %d requests; want one request", cands, err, calls.Load())
 	}
 	calls.Store(0)
 	atomic.StoreInt32(&failAfter, 2)
