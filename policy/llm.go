@@ -98,10 +98,12 @@ func requestTemperature(t float32) float32 {
 }
 
 // LLM is a policy backed by an OpenAI-compatible chat endpoint. Each of n
-// samples is parsed into one tactic; duplicates merge. A server that
-// answers fewer choices than n is asked again for the rest. Priors come from the
-// sequence log-probability when the server returns token log-probabilities,
-// otherwise from how many samples agreed.
+// samples is parsed into one tactic (parseTactic); duplicates merge. A
+// server that answers fewer choices than n is asked again for the rest.
+// Priors come from the sequence log-probability when the server returns
+// token log-probabilities, otherwise from how many samples agreed. The
+// prompt is documented at buildPrompt. Propose may be called from several
+// goroutines; at most Concurrency requests are in flight.
 type LLM struct {
 	cfg    LLMConfig
 	client *openai.Client
