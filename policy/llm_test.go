@@ -317,11 +317,21 @@ func TestLLMParsesChattyAnswers(t *testing.T) {
 		{"simp -- the goal is definitional", "simp"},
 		{"intro n\nsimp", "intro n"},
 		{`simp [show "a--b" = "a--b" from rfl]`, `simp [show "a--b" = "a--b" from rfl]`},
+		// Reasoning models served without a reasoning parser (Qwen3,
+		// DeepSeek-R1 distills) think aloud in the content first.
+		{"<think>\nThe goal is n + 0 = n.\nMaybe simp?\n</think>\n\nomega", "omega"},
+		{"<think>\nThe goal is n + 0 = n.\nMaybe simp works", ""},
 	}
 	for _, tt := range tests {
 		srv := &chatServer{choices: []string{tt.answer}}
 		l := newLLM(t, srv, policy.LLMConfig{Samples: 1})
 		cands, err := l.Propose(context.Background(), llmState, 4)
+		if tt.want == "" {
+			if !errors.Is(err, policy.ErrNoCandidates) {
+				t.Errorf("answer %q: %v %v; want no tactic", tt.answer, cands, err)
+			}
+			continue
+		}
 		if err != nil || len(cands) != 1 || cands[0].Tactic != tt.want {
 			t.Errorf("answer %q: %v %v; want %q", tt.answer, cands, err, tt.want)
 		}

@@ -41,7 +41,8 @@ func buildPrompt(s search.State) string {
 	return b.String()
 }
 
-// parseTactic extracts one tactic from a model's answer. Chat models often
+// parseTactic extracts one tactic from a model's answer, after any leading
+// <think> block. Chat models often
 // write a sentence before a code block ("Here is the next tactic:"), so
 // when the answer has a fenced block, the tactic is the first non-empty
 // line inside it; otherwise it is the first non-empty line. A leading
@@ -50,6 +51,16 @@ func buildPrompt(s search.State) string {
 // break followed the tactic's line (when the answer was cut at max_tokens,
 // a tactic on its last line may be cut too).
 func parseTactic(answer string) (tactic string, lineEnded bool) {
+	// Reasoning models served without a reasoning parser think aloud in a
+	// <think> block first; the answer is what follows it, and there is
+	// none while the block is still open (cut at max_tokens).
+	if strings.HasPrefix(strings.TrimSpace(answer), "<think>") {
+		_, after, closed := strings.Cut(answer, "</think>")
+		if !closed {
+			return "", false
+		}
+		answer = after
+	}
 	lines := strings.Split(strings.ReplaceAll(answer, "\r\n", "\n"), "\n")
 	for i, line := range lines {
 		if strings.HasPrefix(strings.TrimSpace(line), "```") {
