@@ -42,10 +42,10 @@ func buildPrompt(s search.State) string {
 }
 
 // parseTactic extracts one tactic from a model's answer, after any leading
-// <think> block. Chat models often
-// write a sentence before a code block ("Here is the next tactic:"), so
-// when the answer has a fenced block, the tactic is the first non-empty
-// line inside it; otherwise it is the first non-empty line. A leading
+// <think> block. Chat models often write a sentence before a code block
+// ("Here is the next tactic:"), so when the answer has a fenced block, the
+// tactic is the first non-empty line inside it; otherwise it is the first
+// non-empty line. A leading
 // "Tactic:" label, enclosing backticks and a trailing -- comment are
 // removed. It returns "" when nothing usable remains, and whether a line
 // break followed the tactic's line (when the answer was cut at max_tokens,
