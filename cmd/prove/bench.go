@@ -230,27 +230,6 @@ func runBench(ctx context.Context, e *env, args []string) error {
 	return nil
 }
 
-// validate refuses --llm-* values the LLM policy cannot use: policy.LLMConfig
-// reads a zero as "the default", so --llm-samples 0 would silently become 8.
-// (It belongs with llmFlags in policy.go, for policy eval and prove too.)
-func (l *llmFlags) validate() error {
-	switch {
-	case l.samples <= 0:
-		return usagef("--llm-samples must be positive, got %d", l.samples)
-	case l.temperature < 0:
-		return usagef("--llm-temperature must not be negative, got %g (0 is greedy decoding)", l.temperature)
-	case l.maxTokens <= 0:
-		return usagef("--llm-max-tokens must be positive, got %d", l.maxTokens)
-	case l.timeout <= 0:
-		return usagef("--llm-timeout must be positive, got %v", l.timeout)
-	case l.retries < 0:
-		return usagef("--llm-retries must not be negative, got %d (0 sends each request once)", l.retries)
-	case l.concurrency <= 0:
-		return usagef("--llm-concurrency must be positive, got %d", l.concurrency)
-	}
-	return nil
-}
-
 // policyFromSpec builds a policy, reporting a bad spec as a usage error.
 func policyFromSpec(spec string, llm llmFlags, train []corpus.Theorem) (search.Policy, error) {
 	pol, err := policy.FromSpec(spec, llm.specEnv(train))

@@ -153,6 +153,9 @@ func runPolicyEval(ctx context.Context, e *env, args []string) error {
 	if *k <= 0 {
 		return usagef("--k must be positive, got %d", *k)
 	}
+	if err := llm.validate(); err != nil {
+		return err
+	}
 	lt, err := tf.load(e)
 	if err != nil {
 		return err
@@ -239,11 +242,33 @@ func (l *llmFlags) register(fs interface {
 }) {
 	fs.StringVar(&l.keyEnv, "llm-key-env", "", "environment variable holding the LLM API key (none if empty)")
 	fs.IntVar(&l.samples, "llm-samples", 8, "completions sampled per state")
-	fs.Float64Var(&l.temperature, "llm-temperature", 0.8, "sampling temperature")
+	fs.Float64Var(&l.temperature, "llm-temperature", 0.8, "sampling temperature (0: greedy decoding)")
 	fs.IntVar(&l.maxTokens, "llm-max-tokens", 96, "tokens per completion")
 	fs.DurationVar(&l.timeout, "llm-timeout", 60*time.Second, "time limit of one LLM request")
 	fs.IntVar(&l.retries, "llm-retries", 3, "retries on 429, 5xx and transport errors")
 	fs.IntVar(&l.concurrency, "llm-concurrency", 4, "LLM requests in flight")
+}
+
+// validate refuses --llm-* values the LLM policy cannot use: policy.LLMConfig
+// reads a zero as "the default", so --llm-samples 0 would silently become 8.
+// Every mode that takes --llm-* flags calls it (prove, batch, serve, bench,
+// policy eval).
+func (l *llmFlags) validate() error {
+	switch {
+	case l.samples <= 0:
+		return usagef("--llm-samples must be positive, got %d", l.samples)
+	case l.temperature < 0:
+		return usagef("--llm-temperature must not be negative, got %g (0 is greedy decoding)", l.temperature)
+	case l.maxTokens <= 0:
+		return usagef("--llm-max-tokens must be positive, got %d", l.maxTokens)
+	case l.timeout <= 0:
+		return usagef("--llm-timeout must be positive, got %v", l.timeout)
+	case l.retries < 0:
+		return usagef("--llm-retries must not be negative, got %d (0 sends each request once)", l.retries)
+	case l.concurrency <= 0:
+		return usagef("--llm-concurrency must be positive, got %d", l.concurrency)
+	}
+	return nil
 }
 
 func (l *llmFlags) specEnv(train []corpus.Theorem) policy.SpecEnv {

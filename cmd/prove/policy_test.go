@@ -76,6 +76,7 @@ func TestPolicyUsageErrors(t *testing.T) {
 		{[]string{"policy", "eval", "--traces", fixture("dojo.json")}, "--policy"},
 		{[]string{"policy", "eval", "--policy", "magic", "--traces", fixture("dojo.json")}, "unknown policy"},
 		{[]string{"policy", "eval", "--policy", "frequency"}, "--traces"},
+		{[]string{"policy", "eval", "--policy", "frequency", "--traces", fixture("dojo.json"), "--llm-timeout", "0s"}, "--llm-timeout"},
 		{[]string{"policy", "eval", "--policy", "frequency", "--traces", fixture("dojo.json"), "--split", "half"}, "--split"},
 		{[]string{"policy", "eval", "--policy", "learned:" + filepath.Join(dir, "none"), "--traces", fixture("dojo.json")}, "none"},
 		// No step to score is an input error, not an accuracy of 0.

@@ -127,6 +127,9 @@ func (p *proveFlags) validate() error {
 	if _, err := search.ParseSelection(p.selection); err != nil {
 		return usagef("--selection: %v", err)
 	}
+	if err := p.llm.validate(); err != nil {
+		return err
+	}
 	return p.budget.validate()
 }
 

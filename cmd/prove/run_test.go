@@ -33,6 +33,9 @@ func TestUsageErrors(t *testing.T) {
 		{"zero wall time", []string{"--theorem", "t", "--wall", "0s"}, 2, "--wall must be positive"},
 		{"unknown search mode", []string{"--theorem", "t", "--mode", "dfs"}, 2, `--mode must be mcts or bestfirst, got "dfs"`},
 		{"stray argument", []string{"--theorem", "t", "extra"}, 2, `unexpected argument "extra"`},
+		{"negative widenings", []string{"--theorem", "t", "--widenings", "-1"}, 2, "--widenings must not be negative"},
+		{"no LLM samples", []string{"--theorem", "t", "--llm-samples", "0"}, 2, "--llm-samples must be positive"},
+		{"batch: negative LLM temperature", []string{"batch", "x.lean", "--llm-temperature", "-1"}, 2, "--llm-temperature must not be negative"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
