@@ -140,6 +140,11 @@ func TestModelFileErrors(t *testing.T) {
 	if _, err := policy.LoadLearned(filepath.Join(t.TempDir(), "missing")); err == nil {
 		t.Error("missing file loaded")
 	}
+	// A directory (learned:/tmp) is not an empty model file.
+	dir := t.TempDir()
+	if _, err := policy.LoadLearned(dir); !errors.Is(err, policy.ErrModelFormat) || !strings.Contains(err.Error(), "a directory") || !strings.Contains(err.Error(), dir) {
+		t.Errorf("loading a directory: %v, want ErrModelFormat naming it as a directory", err)
+	}
 }
 
 func TestFrequencyAndEvaluate(t *testing.T) {

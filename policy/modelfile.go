@@ -3,6 +3,7 @@ package policy
 import (
 	"bufio"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -74,6 +75,9 @@ func LoadLearned(path string) (*Learned, error) {
 		return nil, fmt.Errorf("load model: %w", err)
 	}
 	defer f.Close()
+	if fi, err := f.Stat(); err == nil && fi.IsDir() {
+		return nil, fmt.Errorf("load model %s: a directory, want the model file that 'prove policy train --out FILE' wrote: %w", path, ErrModelFormat)
+	}
 	l, err := ReadLearned(f)
 	if err != nil {
 		return nil, fmt.Errorf("load model %s: %w", path, err)
@@ -86,6 +90,9 @@ func ReadLearned(r io.Reader) (*Learned, error) {
 	br := bufio.NewReader(r)
 	header, err := br.ReadString('\n')
 	if err != nil && header == "" {
+		if !errors.Is(err, io.EOF) {
+			return nil, fmt.Errorf("read model: %w", err)
+		}
 		return nil, fmt.Errorf("%w: empty file", ErrModelFormat)
 	}
 	header = strings.TrimSpace(header)
