@@ -22,13 +22,22 @@ import (
 // number finished by simp_all or omega. Priors are fixed weights, boosted
 // where the goal's shape makes a tactic likely; they are ranks more than
 // probabilities.
-type Portfolio struct{}
+//
+// With Mathlib set it adds Mathlib's finishers (portfolio_mathlib.go):
+// norm_num, linarith, positivity, ring, norm_cast, ext, aesop and others.
+type Portfolio struct {
+	Mathlib bool
+}
 
-// NewPortfolio returns the portfolio policy.
+// NewPortfolio returns the portfolio policy of core Lean.
 func NewPortfolio() *Portfolio { return &Portfolio{} }
 
+// NewMathlibPortfolio returns the portfolio with Mathlib's finishers, for
+// projects that depend on Mathlib.
+func NewMathlibPortfolio() *Portfolio { return &Portfolio{Mathlib: true} }
+
 // Propose implements search.Policy.
-func (Portfolio) Propose(ctx context.Context, s search.State, k int) ([]search.Candidate, error) {
+func (p Portfolio) Propose(ctx context.Context, s search.State, k int) ([]search.Candidate, error) {
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
@@ -87,9 +96,12 @@ func (Portfolio) Propose(ctx context.Context, s search.State, k int) ([]search.C
 			boost("induction "+h.Name+" <;> omega", 0.03)
 		}
 	}
+	if p.Mathlib {
+		addMathlibFinishers(w, g)
+	}
 	out := make([]search.Candidate, 0, len(w))
-	for t, p := range w {
-		out = append(out, search.Candidate{Tactic: t, Prior: p})
+	for t, prior := range w {
+		out = append(out, search.Candidate{Tactic: t, Prior: prior})
 	}
 	return bestCandidates(out, k), nil
 }

@@ -2,6 +2,7 @@ package policy
 
 import (
 	"context"
+	"slices"
 	"testing"
 
 	"github.com/leanprove/leanprove/search"
@@ -51,5 +52,45 @@ func TestPortfolioRespectsK(t *testing.T) {
 	}
 	if cs, _ := (Portfolio{}).Propose(context.Background(), search.State{}, 3); len(cs) != 0 {
 		t.Errorf("no goals gave %v", cs)
+	}
+}
+
+// TestMathlibPortfolioOffersFinishers: with Mathlib the portfolio ranks
+// the finisher a goal's shape calls for among its first three, and the
+// core portfolio never proposes them (they do not exist without Mathlib).
+func TestMathlibPortfolioOffersFinishers(t *testing.T) {
+	tests := []struct {
+		name, goal, want string
+	}{
+		{"a positive expression", "x : ℝ\n⊢ 0 < x ^ 2 + 1", "positivity"},
+		{"a nonzero expression", "x : ℝ\n⊢ x ^ 2 + 1 ≠ 0", "positivity"},
+		{"a closed numeric fact", "⊢ (7 : ℝ) / 2 < 4", "norm_num"},
+		{"a ring identity", "a b : ℝ\n⊢ (a + b) ^ 2 = a ^ 2 + 2 * a * b + b ^ 2", "ring"},
+		{"linear inequalities", "x y : ℝ\nh₁ : x ≤ 2\nh₂ : y ≤ 3\n⊢ x + y ≤ 5", "linarith"},
+		{"contradictory bounds", "x : ℝ\nh₁ : x < 0\nh₂ : 0 < x\n⊢ False", "linarith"},
+		{"casts", "m n : ℕ\nh : m = n\n⊢ (↑m : ℤ) = ↑n", "norm_cast"},
+		{"equal functions", "f g : ℕ → ℕ\n⊢ (fun x => f x + 0) = f", "ext"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			st := search.State{Goals: []string{tt.goal}}
+			cs, err := NewMathlibPortfolio().Propose(context.Background(), st, 3)
+			if err != nil {
+				t.Fatal(err)
+			}
+			found := false
+			for _, c := range cs {
+				found = found || c.Tactic == tt.want
+			}
+			if !found {
+				t.Errorf("first three = %+v, want %q among them", cs, tt.want)
+			}
+			core, _ := NewPortfolio().Propose(context.Background(), st, 100)
+			for _, c := range core {
+				if _, mathlib := mathlibBase[c.Tactic]; mathlib || slices.Contains(mathlibTail, c.Tactic) {
+					t.Errorf("core portfolio proposes Mathlib's %q", c.Tactic)
+				}
+			}
+		})
 	}
 }

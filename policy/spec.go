@@ -23,9 +23,10 @@ type SpecEnv struct {
 }
 
 // specKinds is what a spec part may be, for error messages.
-const specKinds = "portfolio, frequency, learned:PATH or llm:MODEL@URL, several joined by +"
+const specKinds = "portfolio, portfolio:mathlib, frequency, learned:PATH or llm:MODEL@URL, several joined by +"
 
-// FromSpec builds a policy from a command-line spec: "portfolio",
+// FromSpec builds a policy from a command-line spec: "portfolio" (or
+// "portfolio:mathlib", with Mathlib's finishers),
 // "frequency", "learned:PATH", "llm:MODEL@URL", or several joined by "+" (a
 // Mixture with equal weights). The result is always a Mixture, so every tactic is
 // sanitized. Errors name the whole spec, and the part at fault when there
@@ -68,12 +69,18 @@ func badPartf(format string, args ...any) error {
 
 func fromPart(part string, env SpecEnv) (search.Policy, error) {
 	kind, arg, _ := strings.Cut(part, ":")
-	if (kind == "portfolio" || kind == "frequency") && part != kind {
+	if kind == "frequency" && part != kind {
 		return nil, badPartf("%s takes no argument", kind)
 	}
 	switch kind {
 	case "portfolio":
-		return NewPortfolio(), nil
+		switch part {
+		case "portfolio":
+			return NewPortfolio(), nil
+		case "portfolio:mathlib":
+			return NewMathlibPortfolio(), nil
+		}
+		return nil, badPartf("portfolio takes no argument but mathlib (portfolio:mathlib adds Mathlib's finishers), got %q", arg)
 	case "frequency":
 		if env.Train == nil {
 			return nil, badPartf("frequency counts the tactics of training traces, which only prove policy eval and prove bench read (--traces); for prove, train a model and use learned:MODEL")

@@ -20,7 +20,7 @@ func TestFromSpec(t *testing.T) {
 		Train:  func() ([]policy.Example, error) { return smallExamples(), nil },
 		Getenv: func(string) string { return "" },
 	}
-	good := []string{"portfolio", "portfolio+learned:" + model, "frequency", "learned:" + model, "learned:" + model + "+frequency", "llm:qwen@http://127.0.0.1:1/v1"}
+	good := []string{"portfolio", "portfolio:mathlib", "portfolio:mathlib+learned:" + model, "portfolio+learned:" + model, "frequency", "learned:" + model, "learned:" + model + "+frequency", "llm:qwen@http://127.0.0.1:1/v1"}
 	for _, spec := range good {
 		p, err := policy.FromSpec(spec, env)
 		if err != nil {
@@ -35,7 +35,7 @@ func TestFromSpec(t *testing.T) {
 			t.Errorf("%q proposes %v, %v", spec, cands, err)
 		}
 	}
-	bad := []string{"", "magic", "learned:", "llm:qwen", "llm:@http://x", "frequency+bogus", "portfolio:junk", "frequency:x"}
+	bad := []string{"", "magic", "learned:", "llm:qwen", "llm:@http://x", "frequency+bogus", "portfolio:junk", "portfolio:", "frequency:x"}
 	for _, spec := range bad {
 		if _, err := policy.FromSpec(spec, env); !errors.Is(err, policy.ErrBadSpec) {
 			t.Errorf("%q: err %v, want ErrBadSpec", spec, err)
