@@ -8,6 +8,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"sync"
 	"time"
@@ -88,17 +89,33 @@ func (b *leanBackend) serverConfig(root string) leanrpc.ServerConfig {
 const defaultModel = ".leanprove/policy.model"
 
 // resolvePolicy turns "auto" into what it means for the project at root:
-// the portfolio, mixed with the project's trained model when it has one.
-// Other specs are returned as they are.
+// the portfolio (with Mathlib's finishers when the project requires
+// Mathlib), mixed with the project's trained model when it has one. Other
+// specs are returned as they are.
 func resolvePolicy(spec, root string) string {
 	if spec != "auto" {
 		return spec
 	}
+	portfolio := "portfolio"
+	if leanrpc.DependsOnMathlib(root) {
+		portfolio = "portfolio:mathlib"
+	}
 	model := filepath.Join(root, defaultModel)
 	if _, err := os.Stat(model); err == nil {
-		return "portfolio+learned:" + model
+		return portfolio + "+learned:" + model
 	}
-	return "portfolio"
+	return portfolio
+}
+
+// closingTactics is the closing rollout's portfolio for the project at
+// root: core Lean's finishers, then, when the project requires Mathlib, the
+// three that settle most routine numeric and order goals there.
+func closingTactics(root string) []string {
+	tactics := slices.Clone(search.DefaultClosingTactics)
+	if leanrpc.DependsOnMathlib(root) {
+		tactics = append(tactics, "norm_num", "linarith", "positivity")
+	}
+	return tactics
 }
 
 // policy returns the policy for spec in the project at root, built once.
@@ -183,6 +200,9 @@ func (b *leanBackend) prove(ctx context.Context, req proveRequest) (*proveResult
 	params, err := b.searchParams(req)
 	if err != nil {
 		return nil, err
+	}
+	if params.ClosingRollout {
+		params.ClosingTactics = closingTactics(target.ProjectDir)
 	}
 	srv, err := b.server(ctx, target.ProjectDir)
 	if err != nil {

@@ -24,17 +24,44 @@ func TestResolvePolicy(t *testing.T) {
 	if err := os.WriteFile(model, []byte("model"), 0o644); err != nil {
 		t.Fatal(err)
 	}
+	withMathlib := func(dir string) string {
+		t.Helper()
+		manifest := `{"version": "1.1.0", "packages": [{"name": "mathlib"}], "name": "demo"}`
+		if err := os.WriteFile(filepath.Join(dir, "lake-manifest.json"), []byte(manifest), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		return dir
+	}
+	mathlibBare := withMathlib(t.TempDir())
+	mathlibTrained := t.TempDir()
+	mathlibModel := filepath.Join(mathlibTrained, defaultModel)
+	if err := os.MkdirAll(filepath.Dir(mathlibModel), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(mathlibModel, []byte("model"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	withMathlib(mathlibTrained)
 	tests := []struct {
 		spec, root, want string
 	}{
 		{"auto", bare, "portfolio"},
 		{"auto", trained, "portfolio+learned:" + model},
 		{"frequency+portfolio", trained, "frequency+portfolio"},
+		{"auto", mathlibBare, "portfolio:mathlib"},
+		{"auto", mathlibTrained, "portfolio:mathlib+learned:" + mathlibModel},
+		{"portfolio", mathlibBare, "portfolio"}, // an explicit spec is kept
 	}
 	for _, tt := range tests {
 		if got := resolvePolicy(tt.spec, tt.root); got != tt.want {
 			t.Errorf("resolvePolicy(%q, %s) = %q, want %q", tt.spec, tt.root, got, tt.want)
 		}
+	}
+	if got := closingTactics(bare); !slices.Equal(got, search.DefaultClosingTactics) {
+		t.Errorf("closing tactics without Mathlib: %q", got)
+	}
+	if got := closingTactics(mathlibBare); !slices.Contains(got, "linarith") || !slices.Contains(got, "norm_num") || got[0] != search.DefaultClosingTactics[0] {
+		t.Errorf("closing tactics with Mathlib: %q, want core's first, then norm_num and linarith", got)
 	}
 }
 
