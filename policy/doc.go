@@ -33,7 +33,10 @@
 //     decide, simp, intro with the names the target's binders and premises
 //     get (read as the learned policy reads them, structural.go),
 //     constructor, exact h, cases, induction) ranked by the shape of the
-//     first goal.
+//     first goal; with Mathlib (portfolio_mathlib.go, spec
+//     "portfolio:mathlib") also Mathlib's finishers (norm_num, linarith,
+//     positivity, ring, norm_cast, ext, aesop, …) where the goal calls for
+//     them.
 //   - Premises (premises.go, premiseparse.go) cites the project's own
 //     earlier lemmas: ranked by a wildcard match of their conclusion with
 //     the goal plus TF-IDF, applied with hypotheses filled from the goal;
@@ -45,7 +48,8 @@
 //   - Mixture (mixture.go) merges several policies, removing duplicates and
 //     sanitizing every tactic with leanrpc.SanitizeTactic.
 //   - Evaluate (eval.go) measures top-1/top-k exact-match accuracy of the
-//     next tactic on held-out examples; MeasureCeiling (ceiling.go) says
+//     next tactic on held-out examples, and the recall at the cutoffs a
+//     search sees (16 candidates, then 32, 64, 128 when it widens); MeasureCeiling (ceiling.go) says
 //     how many of them any policy learned from the same training data could
 //     match at all.
 //   - FromSpec (spec.go) builds a policy from a command-line spec such as
