@@ -40,6 +40,33 @@ func TestDependsOnMathlib(t *testing.T) {
 			"lake-manifest.json": `{"packages": [`,
 			"lakefile.toml":      "[[require]]\nname = \"mathlib\"\n",
 		}, true},
+		{"manifest of Lake before version 7 nests each package under its kind", map[string]string{
+			"lake-manifest.json": `{"version": 4, "packagesDir": "lake-packages", "packages": [{"git": {"url": "https://github.com/leanprover-community/mathlib4.git", "rev": "c4d2f6de", "name": "mathlib", "inputRev?": null}}]}`,
+		}, true},
+		{"manifest of Lake before version 7, path dependency", map[string]string{
+			"lake-manifest.json": `{"version": 6, "packagesDir": ".lake/packages", "packages": [{"path": {"name": "mathlib", "inherited": false, "dir": "../mathlib4"}}]}`,
+		}, true},
+		{"Mathlib's own manifest names it the root package", map[string]string{
+			"lake-manifest.json": `{"version": "1.1.0", "packagesDir": ".lake/packages", "packages": [{"name": "batteries", "type": "git"}], "name": "mathlib", "lakeDir": ".lake"}`,
+		}, true},
+		{"lakefile.lean require with French quotes", map[string]string{
+			"lakefile.lean": "import Lake\nopen Lake DSL\n\nrequire «mathlib» from git\n  \"https://github.com/leanprover-community/mathlib4\" @ \"v4.22.0\"\n",
+		}, true},
+		{"lakefile.lean require from a path", map[string]string{
+			"lakefile.lean": "require mathlib from \"..\" / \"mathlib4\"\n",
+		}, true},
+		{"lakefile.lean require inside a block comment", map[string]string{
+			"lakefile.lean": "/-\nrequire mathlib from git \"https://github.com/leanprover-community/mathlib4\"\n-/\npackage demo\n",
+		}, false},
+		{"lakefile.lean requires only a package whose name starts with mathlib", map[string]string{
+			"lakefile.lean": "require mathlib_extras from git \"https://example.org/x\"\n",
+		}, false},
+		{"lakefile.toml require with a comment and a literal string", map[string]string{
+			"lakefile.toml": "name = \"demo\"\n\n[[require]]\nname = 'mathlib' # the library\nscope = \"leanprover-community\"\n",
+		}, true},
+		{"lakefile.toml library named mathlib is no require", map[string]string{
+			"lakefile.toml": "name = \"demo\"\n\n[[lean_lib]]\nname = \"mathlib\"\n",
+		}, false},
 		{"nothing readable", nil, false},
 	}
 	for _, tt := range tests {
