@@ -104,18 +104,17 @@ func addMathlibFinishers(w map[string]float64, g goal) {
 }
 
 // isZeroBound reports targets positivity proves: 0 < e, 0 ≤ e, e > 0,
-// e ≥ 0 and e ≠ 0.
+// e ≥ 0 and e ≠ 0, where rel is the target's outer relation. The bound is
+// read at the ends of the target, not at the first occurrence of rel's
+// symbol, which may lie inside a lambda or an if: "(s.filter fun x => x >
+// 0).card > 0" is a zero bound.
 func isZeroBound(target, rel string) bool {
-	lhs, rhs, ok := strings.Cut(target, " "+rel+" ")
-	if !ok {
-		return false
-	}
-	lhs, rhs = strings.TrimSpace(lhs), strings.TrimSpace(rhs)
+	target = strings.TrimSpace(target) // a wrapped target's last line may be blank
 	switch rel {
 	case "<", "≤":
-		return lhs == "0"
+		return strings.HasPrefix(target, "0 "+rel+" ")
 	case ">", "≥", "≠":
-		return rhs == "0"
+		return strings.HasSuffix(target, " "+rel+" 0")
 	}
 	return false
 }

@@ -94,3 +94,32 @@ func TestMathlibPortfolioOffersFinishers(t *testing.T) {
 		})
 	}
 }
+
+// TestIsZeroBound: the goals positivity proves are read at the outer
+// relation, not at the first occurrence of its symbol, which may sit
+// inside a lambda or an if.
+func TestIsZeroBound(t *testing.T) {
+	tests := []struct {
+		target string
+		want   bool
+	}{
+		{"0 < x ^ 2 + 1", true},
+		{"0 ≤ (Finset.filter (fun x => 0 < x) s).card", true},
+		{"x ^ 2 + 1 > 0", true},
+		{"x ^ 2 + 1 > 0 ", true},
+		{"(Finset.filter (fun x => x > 0) s).card > 0", true},
+		{"(if a ≠ b then 1 else 2) ≠ 0", true},
+		{"‖x‖ ≥ 0", true},
+		{"x - 1 < 0", false},
+		{"0 ≠ x", false}, // positivity proves e ≠ 0, not 0 ≠ e
+		{"(fun x => 0 < x) y < 3", false},
+		{"x > 10", false},
+		{"a < b", false},
+	}
+	for _, tt := range tests {
+		rel := outerRelation(tt.target)
+		if got := isZeroBound(tt.target, rel); got != tt.want {
+			t.Errorf("isZeroBound(%q, %q) = %v, want %v", tt.target, rel, got, tt.want)
+		}
+	}
+}
