@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"maps"
+	"math"
 	"os"
 	"slices"
 	"strings"
@@ -259,6 +260,10 @@ func (l *llmFlags) validate() error {
 		return usagef("--llm-samples must be positive, got %d", l.samples)
 	case l.temperature < 0:
 		return usagef("--llm-temperature must not be negative, got %g (0 is greedy decoding)", l.temperature)
+	case math.IsNaN(l.temperature) || math.IsInf(l.temperature, 0):
+		// They parse as floats and pass "< 0", then fail every request:
+		// JSON has no encoding for them.
+		return usagef("--llm-temperature must be a finite number, got %g", l.temperature)
 	case l.maxTokens <= 0:
 		return usagef("--llm-max-tokens must be positive, got %d", l.maxTokens)
 	case l.timeout <= 0:

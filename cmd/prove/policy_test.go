@@ -77,6 +77,9 @@ func TestPolicyUsageErrors(t *testing.T) {
 		{[]string{"policy", "eval", "--policy", "magic", "--traces", fixture("dojo.json")}, "unknown policy"},
 		{[]string{"policy", "eval", "--policy", "frequency"}, "--traces"},
 		{[]string{"policy", "eval", "--policy", "frequency", "--traces", fixture("dojo.json"), "--llm-timeout", "0s"}, "--llm-timeout"},
+		// NaN passes a "< 0" check and then fails every request's JSON.
+		{[]string{"policy", "eval", "--policy", "frequency", "--traces", fixture("dojo.json"), "--llm-temperature", "NaN"}, "--llm-temperature"},
+		{[]string{"policy", "eval", "--policy", "frequency", "--traces", fixture("dojo.json"), "--llm-temperature", "+Inf"}, "--llm-temperature"},
 		{[]string{"policy", "eval", "--policy", "frequency", "--traces", fixture("dojo.json"), "--split", "half"}, "--split"},
 		{[]string{"policy", "eval", "--policy", "learned:" + filepath.Join(dir, "none"), "--traces", fixture("dojo.json")}, "none"},
 		// No step to score is an input error, not an accuracy of 0.
