@@ -132,7 +132,7 @@ func runPolicyEval(ctx context.Context, e *env, args []string) error {
 	fs := newFlagSet(e, "policy eval")
 	var tf traceFlags
 	tf.register(fs, "dev")
-	spec := fs.String("policy", "", "policy spec: portfolio, frequency, learned:MODEL, llm:MODEL@URL, or A+B (required)")
+	spec := fs.String("policy", "", "policy spec: portfolio, portfolio:mathlib (with Mathlib's finishers), frequency, learned:MODEL, llm:MODEL@URL, or A+B (required)")
 	k := fs.Int("k", 10, "candidates asked for; top10 in the output is top-k")
 	var llm llmFlags
 	llm.register(fs)
@@ -149,7 +149,7 @@ func runPolicyEval(ctx context.Context, e *env, args []string) error {
 		return err
 	}
 	if *spec == "" {
-		return usagef("--policy SPEC is required (portfolio, frequency, learned:MODEL, llm:MODEL@URL, A+B)")
+		return usagef("--policy SPEC is required (portfolio, portfolio:mathlib, frequency, learned:MODEL, llm:MODEL@URL, A+B)")
 	}
 	if *k <= 0 {
 		return usagef("--k must be positive, got %d", *k)
