@@ -123,3 +123,29 @@ func TestIsZeroBound(t *testing.T) {
 		}
 	}
 }
+
+// TestMathlibPortfolioOrderIsStable: the tail finishers share one weight
+// and come out of a map; a seed must reproduce a search, so ties are
+// broken by name, the same on every call.
+func TestMathlibPortfolioOrderIsStable(t *testing.T) {
+	st := search.State{Goals: []string{"x : ℝ\n⊢ x ≤ x ^ 2 + 1"}}
+	first, err := NewMathlibPortfolio().Propose(context.Background(), st, 100)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ties := 0
+	for i := 1; i < len(first); i++ {
+		if first[i].Prior == first[i-1].Prior {
+			ties++
+		}
+	}
+	if ties == 0 {
+		t.Fatalf("no tied priors in %+v: the test needs some", first)
+	}
+	for range 20 {
+		again, _ := NewMathlibPortfolio().Propose(context.Background(), st, 100)
+		if !slices.Equal(again, first) {
+			t.Fatalf("order changed between calls:\n%+v\n%+v", first, again)
+		}
+	}
+}
