@@ -97,7 +97,10 @@ func executeBatch(ctx context.Context, log zerolog.Logger, backend *leanBackend,
 
 // runManifest is what a stored run records so that it can be reproduced and
 // compared: toolchain, project, policy as resolved, mode, seed, budgets,
-// parallelism and the prover's commit.
+// parallelism, the search and Lean settings that change what a search
+// finds (the closing rollout as resolved for the project, selection,
+// heartbeats), and the prover's commit. A batch resumes only a run whose
+// manifest is the same, so a change of any of these starts a new run.
 func runManifest(req proveRequest, f *proveFlags, parallel int) []kv {
 	return []kv{
 		{"toolchain", leanToolchain(req.Project)}, {"project", req.Project}, {"policy", resolvePolicy(req.Policy, req.Project)},
@@ -105,6 +108,9 @@ func runManifest(req proveRequest, f *proveFlags, parallel int) []kv {
 		{"expansions", fmt.Sprint(req.Expansions)}, {"calls", fmt.Sprint(req.Calls)},
 		{"wall", time.Duration(req.WallSeconds * float64(time.Second)).String()}, {"tactic-timeout", f.budget.perTactic.String()},
 		{"candidates", fmt.Sprint(f.candidates)}, {"widenings", fmt.Sprint(f.widenings)}, {"workers", fmt.Sprint(parallel)},
+		{"rollout", rolloutSetting(f.rollout, req.Project)}, {"selection", f.selection},
+		{"cpuct", fmt.Sprint(f.cpuct)}, {"fpu", fmt.Sprint(f.fpu)},
+		{"max-heartbeats", fmt.Sprint(f.maxHeartbeats)}, {"allow-native-decide", fmt.Sprint(f.allowNativeDecide)},
 		{"commit", proverCommit()},
 	}
 }

@@ -5,6 +5,8 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"os"
+	"path/filepath"
 	"strings"
 	"sync"
 	"testing"
@@ -201,5 +203,37 @@ func TestSettleAssumptions(t *testing.T) {
 		if strings.Join(r.Assuming, ",") != strings.Join(want[r.Theorem], ",") {
 			t.Errorf("%s assumes %v, want %v", r.Theorem, r.Assuming, want[r.Theorem])
 		}
+	}
+}
+
+// TestRunManifestHoldsTheRollout: a project that gains Mathlib changes the
+// closing rollout even under an explicit --policy, and so the run: a rerun
+// must not resume results searched with other finishers. So do --rollout
+// and the selection settings.
+func TestRunManifestHoldsTheRollout(t *testing.T) {
+	core, mathlib := t.TempDir(), t.TempDir()
+	manifest := `{"version": "1.1.0", "packages": [{"name": "mathlib"}], "name": "demo"}`
+	if err := os.WriteFile(filepath.Join(mathlib, "lake-manifest.json"), []byte(manifest), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	flags := proveFlags{rollout: true, selection: "puct", policy: "portfolio"}
+	id := func(project string, f proveFlags) string {
+		req := proveRequest{Project: project, Policy: f.policy, Mode: "mcts"}
+		return runID(targetsNamed("x"), runManifest(req, &f, 1))
+	}
+	base := id(core, flags)
+	noRollout := flags
+	noRollout.rollout = false
+	ucb := flags
+	ucb.selection = "ucb1"
+	for name, other := range map[string]string{
+		"Mathlib's rollout": id(mathlib, flags), "no rollout": id(core, noRollout), "ucb1": id(core, ucb),
+	} {
+		if other == base {
+			t.Errorf("%s: same run ID %s as the core project's run", name, base)
+		}
+	}
+	if again := id(core, flags); again != base {
+		t.Errorf("same settings gave run IDs %s and %s", base, again)
 	}
 }

@@ -107,6 +107,15 @@ func resolvePolicy(spec, root string) string {
 	return portfolio
 }
 
+// rolloutSetting describes the closing rollout for a run's manifest: off,
+// or the tactics it tries in the project at root.
+func rolloutSetting(on bool, root string) string {
+	if !on {
+		return "off"
+	}
+	return strings.Join(closingTactics(root), " ")
+}
+
 // closingTactics is the closing rollout's portfolio for the project at
 // root: core Lean's finishers, then, when the project requires Mathlib, the
 // three that settle most routine numeric and order goals there.
