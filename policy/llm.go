@@ -50,7 +50,7 @@ func (c LLMConfig) check() error {
 		name string
 		neg  bool
 	}{
-		{"Samples", c.Samples < 0}, {"Temperature", c.Temperature < 0}, {"MaxTokens", c.MaxTokens < 0},
+		{"Samples", c.Samples < 0}, {"Temperature", c.Temperature < 0 || math.IsNaN(float64(c.Temperature)) || math.IsInf(float64(c.Temperature), 0)}, {"MaxTokens", c.MaxTokens < 0},
 		{"Timeout", c.Timeout < 0}, {"Backoff", c.Backoff < 0}, {"Concurrency", c.Concurrency < 0},
 	} {
 		if f.neg {

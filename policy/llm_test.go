@@ -287,6 +287,8 @@ func TestLLMConfigErrors(t *testing.T) {
 	}{
 		{"Samples", func(c *policy.LLMConfig) { c.Samples = -1 }},
 		{"Temperature", func(c *policy.LLMConfig) { c.Temperature = -0.5 }},
+		{"Temperature", func(c *policy.LLMConfig) { c.Temperature = float32(math.NaN()) }}, // unencodable as JSON
+		{"Temperature", func(c *policy.LLMConfig) { c.Temperature = float32(math.Inf(1)) }},
 		{"MaxTokens", func(c *policy.LLMConfig) { c.MaxTokens = -3 }},
 		{"Timeout", func(c *policy.LLMConfig) { c.Timeout = -time.Second }},
 		{"Concurrency", func(c *policy.LLMConfig) { c.Concurrency = -2 }},
@@ -296,7 +298,7 @@ func TestLLMConfigErrors(t *testing.T) {
 		cfg := base
 		tt.edit(&cfg)
 		if _, err := policy.NewLLM(cfg, nil); !errors.Is(err, policy.ErrBadSpec) || !strings.Contains(err.Error(), tt.field) {
-			t.Errorf("negative %s: err %v; want ErrBadSpec naming it", tt.field, err)
+			t.Errorf("unusable %s: err %v; want ErrBadSpec naming it", tt.field, err)
 		}
 	}
 	if _, err := policy.NewLLM(base, nil); err != nil {
