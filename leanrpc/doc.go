@@ -23,6 +23,10 @@
 //     Lean's answer to a tactic depends on (toolchain, manifest, lakefile,
 //     imported project files, the text before the theorem, its statement,
 //     options), under which outcomes may be cached across runs.
+//   - lakedeps.go: DependsOnMathlib, whether a Lake project requires
+//     Mathlib (its manifest of any version, else lakefile.lean through the
+//     lexer or lakefile.toml by table), so that Mathlib's tactics are
+//     offered only where they exist.
 //   - protocol.go: the wire types and constants of the messages Lean
 //     exchanges, and the diagnostic predicates (unsolved goals, timeout,
 //     parse error, sorry warning) that tolerate every Lean version's wording.

@@ -56,7 +56,7 @@ func runBench(ctx context.Context, e *env, args []string) error {
 	fs := newFlagSet(e, "bench")
 	var tf traceFlags
 	tf.register(fs, "dev")
-	spec := fs.String("policy", "frequency", "policy spec: portfolio, frequency, learned:MODEL, llm:MODEL@URL, or A+B")
+	spec := fs.String("policy", "frequency", "policy spec: portfolio, portfolio:mathlib, frequency, learned:MODEL, llm:MODEL@URL, or A+B")
 	budget := fs.Int("budget", 64, "node expansions (policy calls) per theorem")
 	calls := fs.Int("calls", 0, "prover calls per theorem (0: budget × candidates)")
 	candidates := fs.Int("candidates", 16, "tactics the policy proposes per expansion")

@@ -92,7 +92,7 @@ type proveFlags struct {
 
 func (p *proveFlags) register(fs *flag.FlagSet) {
 	fs.StringVar(&p.project, "project", "theorems", "Lake project directory (holds lakefile.lean or lakefile.toml)")
-	fs.StringVar(&p.policy, "policy", "auto", "tactic policy: auto (portfolio, plus the project's "+defaultModel+" when it exists), portfolio, learned:MODEL, llm:MODEL@URL, or A+B for a mixture; whatever the spec, the project's own lemmas declared before the theorem (in its file and the project files it imports) are mixed in")
+	fs.StringVar(&p.policy, "policy", "auto", "tactic policy: auto (portfolio, or portfolio:mathlib where the project requires Mathlib, plus the project's "+defaultModel+" when it exists), portfolio, portfolio:mathlib, learned:MODEL, llm:MODEL@URL, or A+B for a mixture; whatever the spec, the project's own lemmas declared before the theorem (in its file and the project files it imports) are mixed in")
 	p.budget.register(fs)
 	fs.IntVar(&p.candidates, "candidates", 16, "tactics the policy proposes per expanded state")
 	registerWidenings(fs, &p.widenings)
