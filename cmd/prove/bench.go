@@ -24,6 +24,7 @@ type benchReport struct {
 	Budget      int     `json:"budget"`
 	Candidates  int     `json:"candidates"`
 	Widenings   int     `json:"widenings"` // re-expansions allowed per state whose candidates all failed
+	Rollout     string  `json:"rollout"`   // closing rollout: none, core or mathlib
 	Workers     int     `json:"workers"`
 	Seed        int64   `json:"seed"`
 	Split       string  `json:"split"`
@@ -62,6 +63,7 @@ func runBench(ctx context.Context, e *env, args []string) error {
 	candidates := fs.Int("candidates", 16, "tactics the policy proposes per expansion")
 	var widenings int
 	registerWidenings(fs, &widenings)
+	rollout := fs.String("rollout", "none", "closing rollout tried on every new state, as prove does: none, core (core Lean's finishers) or mathlib (and norm_num, linarith, positivity)")
 	mode := fs.String("mode", "mcts", "search mode: mcts or bestfirst")
 	workers := fs.Int("workers", 1, "prover calls in flight per theorem")
 	seed := fs.Int64("seed", 1, "random seed")
@@ -104,6 +106,14 @@ func runBench(ctx context.Context, e *env, args []string) error {
 	if err := llm.validate(); err != nil {
 		return err
 	}
+	var closing []string
+	switch *rollout {
+	case "none":
+	case "core", "mathlib":
+		closing = closingTactics(*rollout == "mathlib")
+	default:
+		return usagef("--rollout must be none, core or mathlib, got %q", *rollout)
+	}
 	if *calls == 0 {
 		*calls = *budget * *candidates
 	}
@@ -130,9 +140,10 @@ func runBench(ctx context.Context, e *env, args []string) error {
 	// included: a search may pass through another theorem's states.
 	replay := corpus.NewReplay(all)
 	params := search.Params{Mode: m, MaxExpansions: *budget, MaxProverCalls: *calls, WallTime: *wall,
-		Workers: *workers, CandidatesPerNode: *candidates, Widenings: searchWidenings(widenings), Seed: *seed, InOrder: true}
+		Workers: *workers, CandidatesPerNode: *candidates, Widenings: searchWidenings(widenings), Seed: *seed, InOrder: true,
+		ClosingRollout: closing != nil, ClosingTactics: closing}
 
-	rep := benchReport{Policy: *spec, Mode: m.String(), Budget: *budget, Candidates: *candidates, Widenings: widenings,
+	rep := benchReport{Policy: *spec, Mode: m.String(), Budget: *budget, Candidates: *candidates, Widenings: widenings, Rollout: *rollout,
 		Workers: *workers, Seed: *seed, Split: tf.split}
 	var st *corpus.Store
 	if *db != "" {
@@ -143,7 +154,7 @@ func runBench(ctx context.Context, e *env, args []string) error {
 		rep.RunID, err = st.PutRun(corpus.Manifest{Project: "replay:" + tf.files.String(), Toolchain: "none (replay)",
 			Policy: *spec, Mode: m.String(), Seed: *seed, Started: time.Now().UTC(), GitCommit: proverCommit(),
 			Budget: map[string]string{"expansions": strconv.Itoa(*budget), "calls": strconv.Itoa(*calls),
-				"candidates": strconv.Itoa(*candidates), "widenings": strconv.Itoa(widenings), "workers": strconv.Itoa(*workers), "wall": wall.String()}})
+				"candidates": strconv.Itoa(*candidates), "widenings": strconv.Itoa(widenings), "rollout": *rollout, "workers": strconv.Itoa(*workers), "wall": wall.String()}})
 		if err != nil {
 			return err
 		}

@@ -10,6 +10,7 @@ import (
 	"net/http/httptest"
 	"os"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -333,5 +334,41 @@ func TestBenchLLMFlagErrors(t *testing.T) {
 		if code != 2 || !strings.Contains(errs, tt.flag) {
 			t.Errorf("%s %s: exit %d, stderr %q; want 2 naming the flag", tt.flag, tt.value, code, errs)
 		}
+	}
+}
+
+// TestBenchRollout: --rollout tries the closing finishers on every new
+// state before the policy, as prove does. A model trained on dojo.json
+// never proposes rfl, which closes T.one of pairs.jsonl: only the rollout
+// finds it.
+func TestBenchRollout(t *testing.T) {
+	model := filepath.Join(t.TempDir(), "m.model")
+	if code, _, errs := runCLI(t, "policy", "train", "--traces", fixture("dojo.json"), "--split", "all", "--out", model); code != 0 {
+		t.Fatalf("train exit %d: %s", code, errs)
+	}
+	proved := func(rollout string) []string {
+		t.Helper()
+		code, out, errs := runCLI(t, "bench", "--traces", fixture("pairs.jsonl"), "--split", "all", "--policy", "learned:"+model,
+			"--widenings", "0", "--rollout", rollout, "--json", "--verbose")
+		if code != 0 {
+			t.Fatalf("--rollout %s: exit %d: %s", rollout, code, errs)
+		}
+		var names []string
+		for _, line := range strings.Split(strings.TrimSpace(out), "\n") {
+			var l benchLine
+			if json.Unmarshal([]byte(line), &l) == nil && l.Theorem != "" && l.Proved {
+				names = append(names, l.Theorem)
+			}
+		}
+		return names
+	}
+	if got := proved("none"); slices.Contains(got, "T.one") {
+		t.Errorf("without a rollout T.one was proved (%v): the model cannot propose rfl", got)
+	}
+	if got := proved("core"); !slices.Contains(got, "T.one") {
+		t.Errorf("with the core rollout the proved theorems are %v, want T.one among them", got)
+	}
+	if code, _, errs := runCLI(t, "bench", "--traces", fixture("pairs.jsonl"), "--rollout", "all"); code != 2 || !strings.Contains(errs, "--rollout") {
+		t.Errorf("--rollout all: exit %d, stderr %q; want a usage error naming the flag", code, errs)
 	}
 }

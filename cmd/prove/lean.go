@@ -113,15 +113,15 @@ func rolloutSetting(on bool, root string) string {
 	if !on {
 		return "off"
 	}
-	return strings.Join(closingTactics(root), " ")
+	return strings.Join(closingTactics(leanrpc.DependsOnMathlib(root)), " ")
 }
 
-// closingTactics is the closing rollout's portfolio for the project at
-// root: core Lean's finishers, then, when the project requires Mathlib, the
-// three that settle most routine numeric and order goals there.
-func closingTactics(root string) []string {
+// closingTactics is the closing rollout's portfolio: core Lean's
+// finishers, then, with Mathlib, the three that settle most routine numeric
+// and order goals there.
+func closingTactics(mathlib bool) []string {
 	tactics := slices.Clone(search.DefaultClosingTactics)
-	if leanrpc.DependsOnMathlib(root) {
+	if mathlib {
 		tactics = append(tactics, "norm_num", "linarith", "positivity")
 	}
 	return tactics
@@ -211,7 +211,7 @@ func (b *leanBackend) prove(ctx context.Context, req proveRequest) (*proveResult
 		return nil, err
 	}
 	if params.ClosingRollout {
-		params.ClosingTactics = closingTactics(target.ProjectDir)
+		params.ClosingTactics = closingTactics(leanrpc.DependsOnMathlib(target.ProjectDir))
 	}
 	srv, err := b.server(ctx, target.ProjectDir)
 	if err != nil {

@@ -57,10 +57,10 @@ func TestResolvePolicy(t *testing.T) {
 			t.Errorf("resolvePolicy(%q, %s) = %q, want %q", tt.spec, tt.root, got, tt.want)
 		}
 	}
-	if got := closingTactics(bare); !slices.Equal(got, search.DefaultClosingTactics) {
+	if got := closingTactics(false); !slices.Equal(got, search.DefaultClosingTactics) {
 		t.Errorf("closing tactics without Mathlib: %q", got)
 	}
-	if got := closingTactics(mathlibBare); !slices.Contains(got, "linarith") || !slices.Contains(got, "norm_num") || got[0] != search.DefaultClosingTactics[0] {
+	if got := closingTactics(true); !slices.Contains(got, "linarith") || !slices.Contains(got, "norm_num") || got[0] != search.DefaultClosingTactics[0] {
 		t.Errorf("closing tactics with Mathlib: %q, want core's first, then norm_num and linarith", got)
 	}
 }
