@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	"slices"
 	"testing"
 
 	"github.com/leanprove/leanprove/policy"
@@ -144,5 +145,45 @@ func TestMixtureNothingUsableIsAnAnswer(t *testing.T) {
 	cands, err = m.Propose(context.Background(), search.State{}, 4)
 	if err != nil || len(cands) != 1 || cands[0].Prior != 0.5 {
 		t.Errorf("with another: %v %v; want rfl at 0.5 (the babbling member answered, with nothing)", cands, err)
+	}
+}
+
+// TestMixtureRankFusion: with FuseRank a member whose priors are large
+// (ranks on the portfolio's scale) no longer crowds out one whose priors
+// are small probabilities: each member's first candidates come first, a
+// tactic both propose adds up, and equal scores go to the larger mean prior.
+func TestMixtureRankFusion(t *testing.T) {
+	loud := fixed(search.Candidate{Tactic: "simp", Prior: 0.9}, search.Candidate{Tactic: "omega", Prior: 0.8},
+		search.Candidate{Tactic: "decide", Prior: 0.7}, search.Candidate{Tactic: "rfl", Prior: 0.6})
+	quiet := fixed(search.Candidate{Tactic: "exact h", Prior: 0.05}, search.Candidate{Tactic: "rfl", Prior: 0.04},
+		search.Candidate{Tactic: "ring", Prior: 0.01})
+	tests := []struct {
+		fusion policy.Fusion
+		want   []string
+	}{
+		// The mean of priors: the loud member's whole list first.
+		{policy.FuseMean, []string{"simp", "omega", "decide", "rfl", "exact h", "ring"}},
+		// Ranks: simp and exact h tie at 1/2 and simp's prior is larger;
+		// rfl (1/4 + 1/2, halved) beats omega (1/2, halved).
+		{policy.FuseRank, []string{"simp", "exact h", "rfl", "omega", "decide", "ring"}},
+	}
+	for _, tt := range tests {
+		for _, order := range [][]search.Policy{{loud, quiet}, {quiet, loud}} {
+			m := &policy.Mixture{Policies: order, Fusion: tt.fusion}
+			cands, err := m.Propose(context.Background(), search.State{Goals: []string{"⊢ True"}}, 10)
+			if err != nil {
+				t.Fatal(err)
+			}
+			var got []string
+			for i, c := range cands {
+				got = append(got, c.Tactic)
+				if c.Prior < 0 || c.Prior > 1 || (i > 0 && c.Prior > cands[i-1].Prior) {
+					t.Errorf("fusion %d: priors out of [0, 1] or order: %+v", tt.fusion, cands)
+				}
+			}
+			if !slices.Equal(got, tt.want) {
+				t.Errorf("fusion %d: %q, want %q", tt.fusion, got, tt.want)
+			}
+		}
 	}
 }

@@ -28,7 +28,8 @@ const specKinds = "portfolio, portfolio:mathlib, frequency, learned:PATH or llm:
 // FromSpec builds a policy from a command-line spec: "portfolio" (or
 // "portfolio:mathlib", with Mathlib's finishers),
 // "frequency", "learned:PATH", "llm:MODEL@URL", or several joined by "+" (a
-// Mixture with equal weights). The result is always a Mixture, so every tactic is
+// Mixture with equal weights and reciprocal-rank fusion, ties going to the
+// part named first). The result is always a Mixture, so every tactic is
 // sanitized. Errors name the whole spec, and the part at fault when there
 // are several.
 func FromSpec(spec string, env SpecEnv) (search.Policy, error) {
@@ -37,6 +38,11 @@ func FromSpec(spec string, env SpecEnv) (search.Policy, error) {
 	}
 	parts := strings.Split(spec, "+")
 	mix := &Mixture{Sanitize: env.Sanitize}
+	if len(parts) > 1 {
+		// The parts' priors are on different scales (the portfolio's ranks,
+		// the learned policy's probabilities, an LLM's sample shares).
+		mix.Fusion = FuseRank
+	}
 	for _, part := range parts {
 		part = strings.TrimSpace(part)
 		where := fmt.Sprintf("%q", spec)

@@ -89,3 +89,18 @@ func TestFromSpecErrors(t *testing.T) {
 		t.Errorf("frequency without examples: %v; want the spec named", err)
 	}
 }
+
+// A spec of several parts fuses their answers by rank (their priors are on
+// different scales); a single part keeps its own priors.
+func TestFromSpecFusion(t *testing.T) {
+	env := policy.SpecEnv{Train: func() ([]policy.Example, error) { return smallExamples(), nil }}
+	for spec, want := range map[string]policy.Fusion{"portfolio": policy.FuseMean, "portfolio+frequency": policy.FuseRank} {
+		p, err := policy.FromSpec(spec, env)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if m, ok := p.(*policy.Mixture); !ok || m.Fusion != want {
+			t.Errorf("%q: %#v, want a Mixture with fusion %d", spec, p, want)
+		}
+	}
+}

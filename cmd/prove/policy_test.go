@@ -31,9 +31,14 @@ func TestPolicyTrainAndEval(t *testing.T) {
 		if rep["n"] != 5.0 || top1 < 0 || top1 > top10 || top10 > 1 {
 			t.Errorf("%s: report %v", spec, rep)
 		}
-		if strings.HasPrefix(spec, "learned") && top1 != 1 {
-			// Every evaluated state is in the model's memory.
+		// Every evaluated state is in the model's memory, so the model's
+		// first candidate is right; in a mixture fused by rank it shares
+		// first place with the frequency list's.
+		switch {
+		case spec == "learned:"+model && top1 != 1:
 			t.Errorf("%s: top1 %v on its own training data, want 1", spec, top1)
+		case strings.HasPrefix(spec, "learned") && top10 != 1:
+			t.Errorf("%s: top10 %v on its own training data, want 1", spec, top10)
 		}
 	}
 }
