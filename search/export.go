@@ -59,9 +59,6 @@ func (r *Result) Tree() *Tree {
 			Status: n.solve.String(), Expand: expandNames[n.expand], Widened: n.widened,
 			Visits: n.visits(), Q: n.q, U: n.u,
 		}
-		if n.reopened {
-			tn.Widened-- // reopened, but its expansion never started
-		}
 		for ei := range n.edges {
 			e := &n.edges[ei]
 			te := TreeEdge{Tactic: e.tactic, Prior: e.prior, Visits: e.n, Status: e.status.String(), Child: -1, Message: e.msg}

@@ -52,7 +52,13 @@ func (s *searcher) nodeWork(n *node) *job {
 		return nil
 	}
 	j := s.newJob(jobExpand, n, -1)
+	// A node with edges that is not expanded was reopened by widen: it
+	// asks for twice as many candidates as its last expansion did.
+	j.widens = len(n.edges) > 0
 	j.k = s.p.CandidatesPerNode << n.widened
+	if j.widens {
+		j.k <<= 1
+	}
 	return j
 }
 

@@ -32,6 +32,7 @@ type job struct {
 	state   State
 	tactic  string
 	k       int
+	widens  bool // an expansion of a node reopened by widen
 	tactics []string
 
 	cands    []Candidate
@@ -121,10 +122,10 @@ func (s *searcher) start(j *job) {
 	switch j.kind {
 	case jobExpand:
 		s.stats.Expansions++
-		if j.node.reopened {
+		if j.widens {
 			// Counted here, as the expansion is, not when widen reopened
 			// the node: a proof or a spent budget may come first.
-			j.node.reopened = false
+			j.node.widened++
 			s.stats.Widenings++
 		}
 	case jobApply:

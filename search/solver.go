@@ -54,8 +54,6 @@ func (s *searcher) widen(n *node) bool {
 	if !n.mayWiden || n.widened >= s.p.Widenings || !s.canExpand() {
 		return false
 	}
-	n.widened++
-	n.reopened = true
 	n.mayWiden = false
 	n.expand = unexpanded
 	s.mode.nodeReopened(n)

@@ -91,12 +91,11 @@ type node struct {
 	logp       float64 // best-first: cumulative log prior of the first path
 	mark       uint64  // descent epoch, for cycle detection while selecting
 
-	// widened counts the node's reopenings (Params.Widenings); reopened
-	// says that the last one's expansion has not started yet; mayWiden
-	// says that its last expansion got every candidate it asked for, new
-	// ones among them, so asking for more may give more.
+	// widened counts the node's re-expansions that started
+	// (Params.Widenings); mayWiden says that its last expansion got every
+	// candidate it asked for, new ones among them, so asking for more may
+	// give more.
 	widened  int
-	reopened bool
 	mayWiden bool
 
 	// tried remembers closing-rollout outcomes, so the policy proposing the
