@@ -88,8 +88,8 @@ func (m *Mixture) Propose(ctx context.Context, s search.State, k int) ([]search.
 	if answered == 0 {
 		return nil, fmt.Errorf("mixture: no policy with a weight answered: %w", errors.Join(errs...))
 	}
-	merged := map[string]float64{}
-	priors := map[string]float64{} // the weighted mean prior: FuseRank's tie-break
+	priors := map[string]float64{} // weighted mean priors: FuseMean's score, FuseRank's tie-break
+	ranks := map[string]float64{}  // weighted mean of 1/(1+rank): FuseRank's score
 	var order []string             // first appearance, to break ties stably
 	for i, cands := range results {
 		if errs[i] != nil {
@@ -107,22 +107,21 @@ func (m *Mixture) Propose(ctx context.Context, s search.State, k int) ([]search.
 				continue
 			}
 			mine[tac] = true
-			if _, seen := merged[tac]; !seen {
+			if _, seen := priors[tac]; !seen {
 				order = append(order, tac)
 			}
-			prior := m.weight(i) * clampPrior(c.Prior) / answered
-			priors[tac] += prior
-			if m.Fusion == FuseRank {
-				merged[tac] += m.weight(i) / float64(1+rank) / answered
-			} else {
-				merged[tac] += prior
-			}
+			priors[tac] += m.weight(i) * clampPrior(c.Prior) / answered
+			ranks[tac] += m.weight(i) / float64(1+rank) / answered
 			rank++
 		}
 	}
+	score := priors
+	if m.Fusion == FuseRank {
+		score = ranks
+	}
 	out := make([]search.Candidate, 0, len(order))
 	for _, t := range order {
-		out = append(out, search.Candidate{Tactic: t, Prior: min(merged[t], 1)})
+		out = append(out, search.Candidate{Tactic: t, Prior: min(score[t], 1)})
 	}
 	sort.SliceStable(out, func(i, j int) bool {
 		if out[i].Prior != out[j].Prior {
